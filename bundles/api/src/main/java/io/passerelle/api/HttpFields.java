@@ -1,0 +1,128 @@
+package io.passerelle.api;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.BiConsumer;
+
+/**
+ * An ordered list of HTTP header fields that keeps repeated names and the case they were sent in.
+ * Name comparisons ignore case. Not thread-safe: an instance belongs to one exchange.
+ */
+public final class HttpFields implements Iterable<HttpFields.Field> {
+
+    /** One header field as received or to be sent. */
+    public record Field(String name, String value) {
+    }
+
+    private final ArrayList<Field> fields;
+
+    public HttpFields() {
+        this.fields = new ArrayList<>(16);
+    }
+
+    private HttpFields(ArrayList<Field> fields) {
+        this.fields = fields;
+    }
+
+    /** A copy that can be changed without affecting this one. */
+    public HttpFields copy() {
+        return new HttpFields(new ArrayList<>(fields));
+    }
+
+    public HttpFields add(String name, String value) {
+        fields.add(new Field(name, value));
+        return this;
+    }
+
+    /** Replaces every field of that name by one field, appended at the end. */
+    public HttpFields set(String name, String value) {
+        remove(name);
+        return add(name, value);
+    }
+
+    /** Removes every field of that name; returns whether there was one. */
+    public boolean remove(String name) {
+        return fields.removeIf(f -> f.name.equalsIgnoreCase(name));
+    }
+
+    /** The value of the first field of that name, or null. */
+    public String get(String name) {
+        for (int i = 0, n = fields.size(); i < n; i++) {
+            Field f = fields.get(i);
+            if (f.name.equalsIgnoreCase(name)) {
+                return f.value;
+            }
+        }
+        return null;
+    }
+
+    public List<String> getAll(String name) {
+        List<String> all = new ArrayList<>(2);
+        for (Field f : fields) {
+            if (f.name.equalsIgnoreCase(name)) {
+                all.add(f.value);
+            }
+        }
+        return all;
+    }
+
+    public boolean contains(String name) {
+        return get(name) != null;
+    }
+
+    /**
+     * Whether a comma-separated list header (all fields of that name) contains the token,
+     * ignoring case and surrounding whitespace, e.g. {@code containsToken("Connection", "upgrade")}.
+     */
+    public boolean containsToken(String name, String token) {
+        for (int i = 0, n = fields.size(); i < n; i++) {
+            Field f = fields.get(i);
+            if (f.name.equalsIgnoreCase(name)) {
+                for (String part : f.value.split(",")) {
+                    if (part.trim().equalsIgnoreCase(token)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The comma-separated tokens of every field of that name, trimmed and lower-cased. */
+    public List<String> tokens(String name) {
+        List<String> tokens = new ArrayList<>(2);
+        for (Field f : fields) {
+            if (f.name.equalsIgnoreCase(name)) {
+                for (String part : f.value.split(",")) {
+                    String t = part.trim();
+                    if (!t.isEmpty()) {
+                        tokens.add(t.toLowerCase(Locale.ROOT));
+                    }
+                }
+            }
+        }
+        return tokens;
+    }
+
+    public int size() {
+        return fields.size();
+    }
+
+    public void forEach(BiConsumer<String, String> action) {
+        for (Field f : fields) {
+            action.accept(f.name, f.value);
+        }
+    }
+
+    @Override
+    public Iterator<Field> iterator() {
+        return fields.iterator();
+    }
+
+    @Override
+    public String toString() {
+        return fields.toString();
+    }
+}

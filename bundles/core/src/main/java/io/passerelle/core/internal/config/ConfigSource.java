@@ -1,0 +1,119 @@
+package io.passerelle.core.internal.config;
+
+import java.util.Dictionary;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A configuration as Config Admin delivered it, with what error messages and names need: the file it came
+ * from and the factory configuration's alias.
+ */
+public record ConfigSource(String pid, String file, String alias, Map<String, String> values) {
+
+    private static final String FILE_KEY = "felix.fileinstall.filename";
+
+    /** Builds from DS component properties (only String-convertible configuration keys are kept). */
+    public static ConfigSource of(String factoryPid, Map<String, ?> props) {
+        Map<String, String> values = new LinkedHashMap<>();
+        props.forEach((k, v) -> {
+            if (v != null && !k.startsWith("component.") && !k.startsWith("service.") && !k.startsWith("felix.")
+                    && !k.startsWith("org.apache.karaf.features") && !k.equals("objectClass")) {
+                values.put(k, String.valueOf(v).trim());
+            }
+        });
+        String pid = str(props.get("service.pid"));
+        String file = str(props.get(FILE_KEY));
+        if (file != null && file.startsWith("file:")) {
+            file = file.substring(5);
+        }
+        return new ConfigSource(pid, file, alias(factoryPid, pid, file), values);
+    }
+
+    public static ConfigSource of(String factoryPid, Dictionary<String, ?> dict) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (Enumeration<String> e = dict.keys(); e.hasMoreElements();) {
+            String k = e.nextElement();
+            m.put(k, dict.get(k));
+        }
+        return of(factoryPid, m);
+    }
+
+    private static String alias(String factoryPid, String pid, String file) {
+        if (pid != null && pid.contains("~")) {
+            return pid.substring(pid.indexOf('~') + 1);
+        }
+        if (file != null) {
+            String base = file.substring(file.lastIndexOf('/') + 1);
+            String prefix = factoryPid + "-";
+            if (base.startsWith(prefix) && base.endsWith(".cfg")) {
+                return base.substring(prefix.length(), base.length() - 4);
+            }
+        }
+        return pid;
+    }
+
+    private static String str(Object o) {
+        return o == null ? null : o.toString();
+    }
+
+    /** The configuration's name: its {@code name} key, else its file alias, else its PID. */
+    public String name() {
+        String n = values.get("name");
+        return n != null && !n.isEmpty() ? n : alias;
+    }
+
+    /** What an ERROR line calls this configuration: its file when there is one, else its PID. */
+    public String origin() {
+        return file != null ? file : pid;
+    }
+
+    public String get(String key) {
+        String v = values.get(key);
+        return v == null || v.isEmpty() ? null : v;
+    }
+
+    public String get(String key, String def) {
+        String v = get(key);
+        return v == null ? def : v;
+    }
+
+    public long duration(String key, String def) {
+        String v = get(key, def);
+        try {
+            return io.passerelle.api.Durations.parseMillis(v);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key, e.getMessage());
+        }
+    }
+
+    public int integer(String key, int def, int min, int max) {
+        String v = get(key);
+        if (v == null) {
+            return def;
+        }
+        try {
+            int i = Integer.parseInt(v);
+            if (i < min || i > max) {
+                throw new ConfigException(key, "'" + v + "' is outside " + min + ".." + max);
+            }
+            return i;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key, "'" + v + "' is not an integer");
+        }
+    }
+
+    public boolean bool(String key, boolean def) {
+        String v = get(key);
+        if (v == null) {
+            return def;
+        }
+        if (v.equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (v.equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw new ConfigException(key, "'" + v + "' is not true or false");
+    }
+}

@@ -1,0 +1,83 @@
+package io.passerelle.core.internal.http;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * Splits a message head into lines, incrementally, across any number of buffers. A line ends with CRLF
+ * (a bare LF is accepted, as RFC 9112 §2.2 allows); a CR not followed by LF is an error. Bounds the
+ * first line and the whole head.
+ */
+final class HeadLineReader {
+
+    private final int maxFirstLine;
+    private final int maxHead;
+    private final int firstLineStatus;
+    private final int headStatus;
+    private byte[] line = new byte[128];
+    private int length;
+    private int headBytes;
+    private boolean sawCr;
+    private boolean firstLine = true;
+
+    HeadLineReader(int maxFirstLine, int maxHead, int firstLineStatus, int headStatus) {
+        this.maxFirstLine = maxFirstLine;
+        this.maxHead = maxHead;
+        this.firstLineStatus = firstLineStatus;
+        this.headStatus = headStatus;
+    }
+
+    /**
+     * Reads up to the end of the next line.
+     *
+     * @return true when a line is complete ({@link #line()}, {@link #length()}); false when the buffer ran out
+     */
+    boolean readLine(ByteBuffer in) throws HttpParseException {
+        while (in.hasRemaining()) {
+            byte b = in.get();
+            if (++headBytes > maxHead) {
+                throw new HttpParseException(firstLine ? firstLineStatus : headStatus, "head too large");
+            }
+            if (sawCr) {
+                if (b != '\n') {
+                    throw new HttpParseException(400, "bare CR in head");
+                }
+                sawCr = false;
+                return true;
+            }
+            if (b == '\r') {
+                sawCr = true;
+                continue;
+            }
+            if (b == '\n') {
+                return true;
+            }
+            if (firstLine && length >= maxFirstLine) {
+                throw new HttpParseException(firstLineStatus, "first line too long");
+            }
+            if (length == line.length) {
+                line = Arrays.copyOf(line, line.length * 2);
+            }
+            line[length++] = b;
+        }
+        return false;
+    }
+
+    byte[] line() {
+        return line;
+    }
+
+    int length() {
+        return length;
+    }
+
+    /** Forgets the current line; {@code first} tells whether the next line is still the first one. */
+    void next(boolean first) {
+        length = 0;
+        firstLine = first;
+    }
+
+    int headBytes() {
+        return headBytes;
+    }
+}

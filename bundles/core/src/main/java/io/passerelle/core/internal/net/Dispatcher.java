@@ -1,0 +1,213 @@
+package io.passerelle.core.internal.net;
+
+import java.net.URI;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.passerelle.api.HookResult;
+import io.passerelle.api.ProxyTarget;
+import io.passerelle.api.RequestHead;
+import io.passerelle.api.RequestHook;
+import io.passerelle.api.ResponseHead;
+import io.passerelle.api.SchemeHandler;
+import io.passerelle.core.internal.route.Route;
+import io.passerelle.core.internal.route.RouteTable;
+
+/**
+ * The translate, route and scheme phases (SPEC §3 steps 3–5): runs the request hooks, finds the first route
+ * that matches and whose handler takes the request, and hands the exchange to the scheme handler. A scheme
+ * without a handler answers 503 and logs one WARN naming the missing feature.
+ */
+@Component(service = Dispatcher.class)
+public final class Dispatcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+
+    private final RouteTable table;
+    private final Map<String, SchemeHandler> handlers = new ConcurrentHashMap<>();
+    private final Map<RequestHook, Integer> hookOrder = new ConcurrentHashMap<>();
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
+    private volatile RequestHook[] hooks = new RequestHook[0];
+
+    @Activate
+    public Dispatcher(@Reference RouteTable table) {
+        this.table = table;
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindSchemeHandler(SchemeHandler handler, Map<String, Object> props) {
+        for (String scheme : schemes(props)) {
+            handlers.put(scheme, handler);
+            warned.removeIf(w -> w.endsWith("|" + scheme));
+            LOG.info("Scheme handler for {}:// available", scheme);
+        }
+    }
+
+    void unbindSchemeHandler(SchemeHandler handler, Map<String, Object> props) {
+        for (String scheme : schemes(props)) {
+            if (handlers.remove(scheme, handler)) {
+                LOG.info("Scheme handler for {}:// gone", scheme);
+            }
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    synchronized void bindRequestHook(RequestHook hook, Map<String, Object> props) {
+        Object o = props.get(RequestHook.ORDER);
+        int order = 0;
+        if (o != null) {
+            try {
+                order = Integer.parseInt(o.toString().trim());
+            } catch (NumberFormatException e) {
+                LOG.warn("Request hook {} has a non-numeric {}: {}", hook, RequestHook.ORDER, o);
+            }
+        }
+        hookOrder.put(hook, order);
+        publishHooks();
+    }
+
+    synchronized void unbindRequestHook(RequestHook hook) {
+        hookOrder.remove(hook);
+        publishHooks();
+    }
+
+    private void publishHooks() {
+        RequestHook[] h = hookOrder.keySet().toArray(new RequestHook[0]);
+        Arrays.sort(h, (a, b) -> Integer.compare(hookOrder.getOrDefault(a, 0), hookOrder.getOrDefault(b, 0)));
+        hooks = h;
+    }
+
+    private static String[] schemes(Map<String, Object> props) {
+        Object s = props.get(SchemeHandler.SCHEME);
+        if (s instanceof String[] arr) {
+            return Arrays.stream(arr).map(String::toLowerCase).toArray(String[]::new);
+        }
+        if (s instanceof java.util.Collection<?> c) {
+            return c.stream().map(x -> x.toString().toLowerCase()).toArray(String[]::new);
+        }
+        return s == null ? new String[0] : new String[] {s.toString().toLowerCase()};
+    }
+
+    /** Whether a handler serves the scheme now. */
+    public boolean hasHandler(String scheme) {
+        return scheme != null && handlers.containsKey(scheme);
+    }
+
+    /** The feature that brings a scheme's handler. */
+    public static String featureFor(String scheme) {
+        return switch (scheme) {
+            case "http", "https" -> "passerelle-http";
+            case "ws", "wss" -> "passerelle-wstunnel";
+            case "balancer" -> "passerelle-balancer";
+            default -> "a bundle serving " + scheme + "://";
+        };
+    }
+
+    void dispatch(HttpExchange ex) {
+        RequestHead req = ex.request();
+        if (req.path().equals("*")) {
+            ex.response().error(req.method().equals("OPTIONS") ? 200 : 400);
+            return;
+        }
+        for (RequestHook hook : hooks) {
+            HookResult r;
+            try {
+                r = hook.translate(req, ex.client());
+            } catch (RuntimeException e) {
+                LOG.error("Request hook {} failed", hook, e);
+                ex.response().error(500);
+                return;
+            }
+            if (r instanceof HookResult.Respond respond) {
+                ex.writer().direct(new ResponseHead(respond.head().status(), respond.head().reason(),
+                        respond.head().headers().copy()));
+                return;
+            }
+            if (r instanceof HookResult.Proxy proxy) {
+                serve(ex, null, proxy.url());
+                return;
+            }
+            HookResult.Proceed p = (HookResult.Proceed) r;
+            if (p.path() != null) {
+                req = req.withPath(p.path(), p.query());
+                ex.request(req);
+            }
+            if (p.last()) {
+                break;
+            }
+        }
+        String listener = ex.client().listener();
+        for (Route route : table.routes()) {
+            Set<String> only = route.spec().listeners();
+            if (!only.isEmpty() && !only.contains(listener)) {
+                continue;
+            }
+            String mapped = route.spec().map(req.path());
+            if (mapped == null) {
+                continue;
+            }
+            if (route.spec().excluded()) {
+                ex.response().error(404);
+                return;
+            }
+            URI url = Urls.withQuery(mapped, req.query());
+            if (url == null) {
+                ex.response().error(400);
+                return;
+            }
+            SchemeHandler handler = handlers.get(route.spec().scheme());
+            if (handler != null && !handler.accepts(req, new ProxyTarget(url, route))) {
+                continue;
+            }
+            route.countRequest();
+            ex.route(route);
+            if (handler == null) {
+                missing(route.name(), route.spec().scheme());
+                ex.response().error(503);
+                return;
+            }
+            invoke(handler, ex, new ProxyTarget(url, route));
+            return;
+        }
+        ex.response().error(404);
+    }
+
+    private void serve(HttpExchange ex, Route route, URI url) {
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase();
+        SchemeHandler handler = handlers.get(scheme);
+        if (handler == null) {
+            missing("(hook)", scheme);
+            ex.response().error(503);
+            return;
+        }
+        invoke(handler, ex, new ProxyTarget(url, route != null ? route : HookRoute.of(url)));
+    }
+
+    private static void invoke(SchemeHandler handler, HttpExchange ex, ProxyTarget target) {
+        try {
+            handler.handle(ex, target);
+        } catch (RuntimeException e) {
+            LOG.error("Scheme handler for {} failed", target.url().getScheme(), e);
+            if (!ex.isDone()) {
+                ex.response().error(500);
+            }
+        }
+    }
+
+    private void missing(String route, String scheme) {
+        if (warned.add(route + "|" + scheme)) {
+            LOG.warn("Route {}: no handler for {}:// – install feature {} (answering 503 meanwhile)", route, scheme,
+                    featureFor(scheme));
+        }
+    }
+}

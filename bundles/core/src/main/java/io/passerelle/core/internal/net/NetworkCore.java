@@ -1,0 +1,77 @@
+package io.passerelle.core.internal.net;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.mina.core.service.IoProcessor;
+import org.apache.mina.core.service.SimpleIoProcessorPool;
+import org.apache.mina.transport.socket.nio.NioProcessor;
+import org.apache.mina.transport.socket.nio.NioSession;
+import org.apache.mina.transport.socket.nio.NioSocketConnector;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+
+/**
+ * Owns the threads of the network path: one MINA I/O processor pool shared by every listener and by the
+ * backend connector, the connector, a timer, and a small pool for blocking name lookups. Everything is
+ * disposed on deactivation, so a refresh of the bundle leaks no thread.
+ */
+@Component(service = NetworkCore.class)
+public final class NetworkCore {
+
+    private final SimpleIoProcessorPool<NioSession> processors;
+    private final NioSocketConnector connector;
+    private final ScheduledThreadPoolExecutor timer;
+    private final ExecutorService resolver;
+
+    @Activate
+    public NetworkCore() {
+        int n = Integer.getInteger("passerelle.io.threads", Runtime.getRuntime().availableProcessors());
+        processors = new SimpleIoProcessorPool<>(NioProcessor.class, Math.max(1, n));
+        connector = new NioSocketConnector(processors);
+        connector.getSessionConfig().setTcpNoDelay(true);
+        connector.setHandler(new BackendIoHandler());
+        timer = new ScheduledThreadPoolExecutor(1, threads("passerelle-timer"));
+        timer.setRemoveOnCancelPolicy(true);
+        resolver = Executors.newCachedThreadPool(threads("passerelle-resolver"));
+    }
+
+    public IoProcessor<NioSession> processors() {
+        return processors;
+    }
+
+    public NioSocketConnector connector() {
+        return connector;
+    }
+
+    public ScheduledThreadPoolExecutor timer() {
+        return timer;
+    }
+
+    public ExecutorService resolver() {
+        return resolver;
+    }
+
+    @Deactivate
+    void deactivate() throws InterruptedException {
+        connector.dispose(false);
+        processors.dispose();
+        timer.shutdownNow();
+        resolver.shutdownNow();
+        timer.awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    private static ThreadFactory threads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

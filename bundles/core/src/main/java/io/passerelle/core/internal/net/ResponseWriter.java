@@ -1,0 +1,175 @@
+package io.passerelle.core.internal.net;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+import org.apache.mina.core.buffer.IoBuffer;
+import org.apache.mina.core.session.IoSession;
+
+import io.passerelle.api.HttpFields;
+import io.passerelle.api.ResponseHead;
+import io.passerelle.api.ResponseSink;
+import io.passerelle.core.internal.http.HeadWriter;
+
+/** Frames the response of one exchange onto the client connection (HTTP/1.1 front end). */
+final class ResponseWriter implements ResponseSink {
+
+    static final int HIGH_WATER = 256 * 1024;
+    static final int LOW_WATER = 64 * 1024;
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+
+    private enum Mode { NONE, LENGTH, CHUNKED, UNTIL_CLOSE }
+
+    private final HttpExchange exchange;
+    private final IoSession session;
+    private boolean committed;
+    private boolean ended;
+    private Mode mode;
+    private int status;
+    private long bodyBytes;
+    private boolean closeAfter;
+    private Runnable drainTask;
+
+    ResponseWriter(HttpExchange exchange, IoSession session) {
+        this.exchange = exchange;
+        this.session = session;
+    }
+
+    @Override
+    public void head(ResponseHead head) {
+        if (committed) {
+            throw new IllegalStateException("response head already sent");
+        }
+        committed = true;
+        status = head.status();
+        HttpFields f = head.headers();
+        boolean http10 = exchange.request().version().equals("HTTP/1.0");
+        if (exchange.request().isHead() || status < 200 || status == 204 || status == 304) {
+            mode = Mode.NONE;
+        } else if (f.contains("Content-Length") && !f.contains("Transfer-Encoding")) {
+            mode = Mode.LENGTH;
+        } else if (!http10) {
+            f.remove("Content-Length");
+            f.set("Transfer-Encoding", "chunked");
+            mode = Mode.CHUNKED;
+        } else {
+            f.remove("Transfer-Encoding");
+            mode = Mode.UNTIL_CLOSE;
+            closeAfter = true;
+        }
+        f.remove("Connection");
+        if (!exchange.keepAliveCandidate() || closeAfter) {
+            closeAfter = true;
+            f.add("Connection", "close");
+        } else if (http10) {
+            f.add("Connection", "keep-alive");
+        }
+        session.write(IoBuffer.wrap(HeadWriter.statusLineAndFields("HTTP/1.1", status, head.reason(), f)));
+    }
+
+    @Override
+    public boolean write(ByteBuffer data) {
+        if (!committed || ended) {
+            throw new IllegalStateException("write outside of a response body");
+        }
+        int n = data.remaining();
+        if (n == 0 || mode == Mode.NONE) {
+            return writable();
+        }
+        bodyBytes += n;
+        if (mode == Mode.CHUNKED) {
+            session.write(IoBuffer.wrap((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.ISO_8859_1)));
+            session.write(IoBuffer.wrap(data));
+            session.write(IoBuffer.wrap(CRLF));
+        } else {
+            session.write(IoBuffer.wrap(data));
+        }
+        return writable();
+    }
+
+    boolean writable() {
+        return session.getScheduledWriteBytes() < HIGH_WATER;
+    }
+
+    @Override
+    public void onDrain(Runnable task) {
+        if (session.getScheduledWriteBytes() < LOW_WATER) {
+            task.run();
+        } else {
+            drainTask = task;
+        }
+    }
+
+    /** messageSent on the client session. */
+    void sent() {
+        Runnable task = drainTask;
+        if (task != null && session.getScheduledWriteBytes() < LOW_WATER) {
+            drainTask = null;
+            task.run();
+        }
+    }
+
+    @Override
+    public void end() {
+        if (ended) {
+            return;
+        }
+        if (!committed) {
+            throw new IllegalStateException("end before head");
+        }
+        ended = true;
+        if (mode == Mode.CHUNKED) {
+            session.write(IoBuffer.wrap(LAST_CHUNK));
+        }
+        exchange.finish(!closeAfter);
+    }
+
+    @Override
+    public void error(int status) {
+        if (committed) {
+            abort();
+            return;
+        }
+        committed = true;
+        ended = true;
+        this.status = status;
+        closeAfter = !exchange.keepAliveCandidate();
+        ByteBuffer page = ErrorResponses.page(status, closeAfter, exchange.request().isHead());
+        bodyBytes = exchange.request().isHead() ? 0 : ErrorResponses.bodyLength(status);
+        session.write(IoBuffer.wrap(page));
+        exchange.finish(!closeAfter);
+    }
+
+    /** A direct answer made by a hook (redirect, 403, 410): the head as given, no body. */
+    void direct(ResponseHead head) {
+        head.headers().set("Content-Length", "0");
+        head(head);
+        end();
+    }
+
+    @Override
+    public void abort() {
+        ended = true;
+        closeAfter = true;
+        session.closeNow();
+        exchange.finish(false);
+    }
+
+    @Override
+    public boolean isCommitted() {
+        return committed;
+    }
+
+    int status() {
+        return status;
+    }
+
+    long bodyBytes() {
+        return bodyBytes;
+    }
+
+    boolean ended() {
+        return ended;
+    }
+}

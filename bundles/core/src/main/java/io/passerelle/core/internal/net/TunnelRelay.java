@@ -1,0 +1,170 @@
+package io.passerelle.core.internal.net;
+
+import java.nio.ByteBuffer;
+
+import org.apache.mina.core.buffer.IoBuffer;
+import org.apache.mina.core.session.IoSession;
+
+import io.passerelle.core.internal.route.Route;
+
+/**
+ * Copies bytes both ways between a client connection and a backend connection after a {@code 101}, with
+ * watermark backpressure: when one side's write queue passes the high mark, reading from the other side is
+ * suspended until the queue drains under the low mark. Runs in the client connection's context.
+ */
+final class TunnelRelay {
+
+    static final int HIGH_WATER = 256 * 1024;
+    static final int LOW_WATER = 64 * 1024;
+
+    private final HttpExchange exchange;
+    private final FrontConnection client;
+    private final BackendConnectionImpl backend;
+    private final Route route;
+    private final long idleMillis;
+    private final long openedAt = System.currentTimeMillis();
+    private long up;
+    private long down;
+    private boolean clientHeld;
+    private boolean backendHeld;
+    private boolean closed;
+
+    TunnelRelay(HttpExchange exchange, FrontConnection client, BackendConnectionImpl backend, Route route,
+            long idleMillis) {
+        this.exchange = exchange;
+        this.client = client;
+        this.backend = backend;
+        this.route = route;
+        this.idleMillis = idleMillis;
+    }
+
+    void start(ByteBuffer clientBytes) {
+        backend.attachRelay(this);
+        backend.setReadTimeout(0);
+        if (route != null) {
+            route.countTunnel(1);
+        }
+        ByteBuffer early = backend.takeLeftover();
+        if (early != null) {
+            fromBackend(early);
+        }
+        if (clientBytes != null && clientBytes.hasRemaining()) {
+            fromClient(clientBytes);
+        }
+        if (!clientHeld) {
+            client.resumeRead();
+        }
+        if (!backendHeld) {
+            backend.resumeRead();
+        }
+    }
+
+    void fromClient(ByteBuffer data) {
+        if (closed) {
+            return;
+        }
+        up += data.remaining();
+        backend.session.write(IoBuffer.wrap(data));
+        if (backend.session.getScheduledWriteBytes() > HIGH_WATER) {
+            clientHeld = true;
+            client.suspendRead();
+        }
+    }
+
+    void fromBackend(ByteBuffer data) {
+        if (closed) {
+            return;
+        }
+        down += data.remaining();
+        client.session.write(IoBuffer.wrap(data));
+        if (client.session.getScheduledWriteBytes() > HIGH_WATER) {
+            backendHeld = true;
+            backend.suspendRead();
+        }
+    }
+
+    /** The client's write queue moved: maybe let the backend talk again. */
+    void clientDrained() {
+        if (backendHeld && client.session.getScheduledWriteBytes() < LOW_WATER) {
+            backendHeld = false;
+            backend.resumeRead();
+        }
+    }
+
+    void backendDrained() {
+        if (clientHeld && backend.session.getScheduledWriteBytes() < LOW_WATER) {
+            clientHeld = false;
+            client.resumeRead();
+        }
+    }
+
+    void clientInputClosed() {
+        close();
+    }
+
+    void backendInputClosed() {
+        close();
+    }
+
+    void clientClosed() {
+        close();
+    }
+
+    void backendClosed() {
+        close();
+    }
+
+    /** Once a second while the client side is quiet: close after the idle timeout of both sides. */
+    void tick() {
+        if (idleMillis <= 0 || closed) {
+            return;
+        }
+        long last = Math.max(client.session.getLastIoTime(), backend.session.getLastIoTime());
+        if (System.currentTimeMillis() - last >= idleMillis) {
+            close();
+        }
+    }
+
+    private void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (route != null) {
+            route.countTunnel(-1);
+        }
+        closeOnFlush(backend.session);
+        closeOnFlush(client.session);
+        exchange.finish(false);
+    }
+
+    private static void closeOnFlush(IoSession s) {
+        if (s.isConnected() && !s.isClosing()) {
+            s.closeOnFlush();
+        }
+    }
+
+    long bytesUp() {
+        return up;
+    }
+
+    long bytesDown() {
+        return down;
+    }
+
+    long openedAt() {
+        return openedAt;
+    }
+
+    /** Joins what was kept with more bytes. */
+    static ByteBuffer append(ByteBuffer kept, ByteBuffer more) {
+        if (kept == null) {
+            ByteBuffer copy = ByteBuffer.allocate(more.remaining());
+            copy.put(more.duplicate()).flip();
+            return copy;
+        }
+        ByteBuffer joined = ByteBuffer.allocate(kept.remaining() + more.remaining());
+        joined.put(kept).put(more.duplicate()).flip();
+        return joined;
+    }
+}

@@ -1,0 +1,101 @@
+package io.passerelle.core.internal.route;
+
+import java.net.URI;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+import io.passerelle.api.RouteInfo;
+import io.passerelle.api.RouteOptions;
+
+/** One generation of a route: its validated spec and the counters it shares with its other generations. */
+public final class Route implements RouteInfo {
+
+    /** Counters kept across the generations of one route. */
+    public static final class Stats {
+        final LongAdder requests = new LongAdder();
+        final LongAdder errors = new LongAdder();
+        final AtomicLong tunnels = new AtomicLong();
+
+        public long requests() {
+            return requests.sum();
+        }
+
+        public long errors() {
+            return errors.sum();
+        }
+
+        public long tunnels() {
+            return tunnels.get();
+        }
+    }
+
+    private final String pid;
+    private final RouteSpec spec;
+    private final long generation;
+    private final Stats stats;
+    private final URI url;
+
+    public Route(String pid, RouteSpec spec, long generation, Stats stats) {
+        this.pid = pid;
+        this.spec = spec;
+        this.generation = generation;
+        this.stats = stats;
+        this.url = spec.url() == null ? null : URI.create(spec.url().replaceAll("\\$(\\d)", "x"));
+    }
+
+    public String pid() {
+        return pid;
+    }
+
+    public RouteSpec spec() {
+        return spec;
+    }
+
+    public Stats stats() {
+        return stats;
+    }
+
+    public void countRequest() {
+        stats.requests.increment();
+    }
+
+    @Override
+    public String name() {
+        return spec.name();
+    }
+
+    @Override
+    public long generation() {
+        return generation;
+    }
+
+    @Override
+    public RouteOptions options() {
+        return spec.options();
+    }
+
+    @Override
+    public String frontPrefix() {
+        return spec.path();
+    }
+
+    @Override
+    public URI url() {
+        return url;
+    }
+
+    @Override
+    public void countError() {
+        stats.errors.increment();
+    }
+
+    @Override
+    public void countTunnel(int delta) {
+        stats.tunnels.addAndGet(delta);
+    }
+
+    @Override
+    public String toString() {
+        return spec.name() + "#" + generation;
+    }
+}

@@ -1,0 +1,61 @@
+package io.passerelle.core.internal.route;
+
+import java.util.Map;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.passerelle.core.internal.config.ConfigException;
+import io.passerelle.core.internal.config.ConfigSource;
+
+/**
+ * One route per {@code io.passerelle.route} factory configuration. An invalid configuration logs one ERROR
+ * and leaves the last good version of the route in the table.
+ */
+@Component(configurationPid = RouteComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, service = {})
+@Designate(ocd = RouteConfig.class, factory = true)
+public final class RouteComponent {
+
+    static final String PID = "io.passerelle.route";
+    private static final Logger LOG = LoggerFactory.getLogger(RouteComponent.class);
+
+    private final RouteTable table;
+    private volatile String pid;
+
+    @Activate
+    public RouteComponent(@Reference RouteTable table, Map<String, Object> props) {
+        this.table = table;
+        apply(props);
+    }
+
+    @Modified
+    void modified(Map<String, Object> props) {
+        apply(props);
+    }
+
+    private void apply(Map<String, Object> props) {
+        ConfigSource source = ConfigSource.of(PID, props);
+        pid = source.pid();
+        try {
+            RouteSpec spec = RouteSpec.from(source);
+            Route route = table.put(source.pid(), spec);
+            LOG.info("Route {} ({} -> {}) is generation {}", spec.name(), spec.pattern(),
+                    spec.excluded() ? "!" : spec.url(), route.generation());
+        } catch (ConfigException e) {
+            LOG.error(e.describe(source));
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        table.remove(pid);
+        LOG.info("Route configuration {} removed", pid);
+    }
+}

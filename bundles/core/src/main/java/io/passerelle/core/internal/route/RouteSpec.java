@@ -1,0 +1,188 @@
+package io.passerelle.core.internal.route;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+import io.passerelle.api.RouteOptions;
+import io.passerelle.core.internal.config.ConfigException;
+import io.passerelle.core.internal.config.ConfigSource;
+
+/**
+ * A validated route configuration (SPEC §4.2). Immutable; {@link #from(ConfigSource)} throws a
+ * {@link ConfigException} naming the key at fault.
+ *
+ * @param url      the backend URL template (with {@code $N} for match routes), or null for {@code !}
+ * @param listeners listener names this route is limited to, empty for all
+ */
+public record RouteSpec(String name, String path, Pattern match, String url, String scheme, int order,
+        RouteOptions options, Set<String> listeners) {
+
+    private static final Pattern GROUP_REF = Pattern.compile("\\$(\\d)");
+    private static final Pattern UPGRADE = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+(/[!#$%&'*+.^_`|~0-9A-Za-z-]+)?");
+
+    public static RouteSpec from(ConfigSource c) {
+        String path = c.get("path");
+        String matchText = c.get("match");
+        if ((path == null) == (matchText == null)) {
+            throw new ConfigException(path == null ? "path" : "match", "exactly one of 'path' and 'match' must be set");
+        }
+        Pattern match = null;
+        if (path != null && !path.startsWith("/")) {
+            throw new ConfigException("path", "'" + path + "' does not start with /");
+        }
+        if (matchText != null) {
+            try {
+                match = Pattern.compile(matchText);
+            } catch (PatternSyntaxException e) {
+                throw new ConfigException("match", "invalid regex: " + e.getDescription() + " near index " + e.getIndex());
+            }
+        }
+        String url = c.get("url");
+        if (url == null) {
+            throw new ConfigException("url", "required");
+        }
+        String scheme = null;
+        if (url.equals("!")) {
+            url = null;
+        } else {
+            scheme = validateUrl(url, match);
+        }
+        int order = c.integer("order", 100, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        long timeout = c.duration("timeout", "60s");
+        long connectTimeout = c.duration("connection.timeout", "5s");
+        boolean tunnelScheme = "ws".equals(scheme) || "wss".equals(scheme);
+        String upgrade = c.get("upgrade", tunnelScheme ? "websocket" : null);
+        if (upgrade != null && !UPGRADE.matcher(upgrade).matches()) {
+            throw new ConfigException("upgrade", "'" + upgrade + "' is not a protocol name, ANY or NONE");
+        }
+        if (upgrade != null && (upgrade.equalsIgnoreCase("ANY") || upgrade.equalsIgnoreCase("NONE"))) {
+            upgrade = upgrade.toUpperCase(Locale.ROOT);
+        }
+        boolean reverse = c.bool("reverse", path != null);
+        String truststore = c.get("tls.truststore");
+        RouteOptions options = new RouteOptions(timeout, connectTimeout, upgrade, c.bool("preserve.host", false),
+                reverse, c.bool("add.headers", true), truststore, c.get("tls.truststore.password"),
+                c.bool("tls.verify", true), c.values());
+        String listener = c.get("listener");
+        Set<String> listeners = listener == null ? Set.of()
+                : Set.copyOf(Arrays.stream(listener.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
+        return new RouteSpec(c.name(), path, match, url, scheme, order, options, listeners);
+    }
+
+    private static String validateUrl(String url, Pattern match) {
+        String probe = url;
+        if (match != null) {
+            Matcher refs = GROUP_REF.matcher(url);
+            while (refs.find()) {
+                int group = Integer.parseInt(refs.group(1));
+                if (group > match.matcher("").groupCount()) {
+                    throw new ConfigException("url", "$" + group + " refers to a group that 'match' does not have");
+                }
+            }
+            probe = refs.replaceAll("x");
+        }
+        URI uri;
+        try {
+            uri = new URI(probe);
+        } catch (URISyntaxException e) {
+            throw new ConfigException("url", "'" + url + "' is not a URL: " + e.getReason());
+        }
+        if (uri.getScheme() == null || uri.getHost() == null && uri.getAuthority() == null) {
+            throw new ConfigException("url", "'" + url + "' needs a scheme and a host (scheme://host[:port]/path)");
+        }
+        if (uri.getRawFragment() != null) {
+            throw new ConfigException("url", "'" + url + "' has a fragment");
+        }
+        return uri.getScheme().toLowerCase(Locale.ROOT);
+    }
+
+    /** Whether this route is {@code ProxyPass /x !}. */
+    public boolean excluded() {
+        return url == null;
+    }
+
+    /** The path or match as {@code proxy:routes} shows it. */
+    public String pattern() {
+        return path != null ? path : "~ " + match.pattern();
+    }
+
+    /**
+     * Matches a normalised path.
+     *
+     * @return the backend URL for it (without the query), or null when the route does not match
+     */
+    public String map(String requestPath) {
+        if (path != null) {
+            if (!prefixMatches(requestPath)) {
+                return null;
+            }
+            if (url == null) {
+                return "";
+            }
+            return join(url, requestPath.substring(path.length()));
+        }
+        Matcher m = match.matcher(requestPath);
+        if (!m.find()) {
+            return null;
+        }
+        if (url == null) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder(url.length() + requestPath.length());
+        Matcher refs = GROUP_REF.matcher(url);
+        int last = 0;
+        while (refs.find()) {
+            sb.append(url, last, refs.start());
+            String g = m.group(Integer.parseInt(refs.group(1)));
+            if (g != null) {
+                sb.append(g);
+            }
+            last = refs.end();
+        }
+        return sb.append(url, last, url.length()).toString();
+    }
+
+    private boolean prefixMatches(String requestPath) {
+        if (!requestPath.startsWith(path)) {
+            return false;
+        }
+        return path.endsWith("/") || requestPath.length() == path.length() || requestPath.charAt(path.length()) == '/';
+    }
+
+    private static String join(String base, String rest) {
+        if (rest.isEmpty()) {
+            return base;
+        }
+        if (base.endsWith("/") && rest.startsWith("/")) {
+            return base + rest.substring(1);
+        }
+        if (!base.endsWith("/") && !rest.startsWith("/")) {
+            return base + "/" + rest;
+        }
+        return base + rest;
+    }
+
+    /** Evaluation order of SPEC §4.2. */
+    public static int compare(RouteSpec a, RouteSpec b) {
+        int c = Integer.compare(a.order, b.order);
+        if (c != 0) {
+            return c;
+        }
+        if ((a.match != null) != (b.match != null)) {
+            return a.match != null ? -1 : 1;
+        }
+        if (a.path != null) {
+            c = Integer.compare(b.path.length(), a.path.length());
+            if (c != 0) {
+                return c;
+            }
+        }
+        return a.name.compareTo(b.name);
+    }
+}

@@ -1,0 +1,225 @@
+package io.passerelle.http.internal;
+
+import java.nio.ByteBuffer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.passerelle.api.BackendConnection;
+import io.passerelle.api.BackendListener;
+import io.passerelle.api.BodyReceiver;
+import io.passerelle.api.ConnectHandler;
+import io.passerelle.api.ConnectOptions;
+import io.passerelle.api.Exchange;
+import io.passerelle.api.ProxyTarget;
+import io.passerelle.api.RequestHead;
+import io.passerelle.api.ResponseHead;
+import io.passerelle.api.RouteOptions;
+
+/**
+ * One request proxied to an HTTP backend: takes a pooled connection (or opens one), forwards the head and
+ * streams the body with backpressure, relays the response, returns the connection to the pool, and maps
+ * failures to 502/503/504 as SPEC §4.4 says. All methods run in the exchange's context.
+ */
+final class ProxyExchange implements ConnectHandler, BackendListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyExchange.class);
+
+    private final HttpSchemeHandler module;
+    private final Exchange ex;
+    private final ProxyTarget target;
+    private final HttpSettings settings;
+    private final RequestHead backendHead;
+    private final String upgrade;
+    private final String key;
+    private BackendConnection conn;
+    private boolean reused;
+    private boolean retried;
+    private boolean bodyStarted;
+    private boolean requestEnded;
+    private boolean finished;
+
+    ProxyExchange(HttpSchemeHandler module, Exchange ex, ProxyTarget target, HttpSettings settings, String upgrade) {
+        this.module = module;
+        this.ex = ex;
+        this.target = target;
+        this.settings = settings;
+        this.upgrade = upgrade;
+        this.backendHead = RequestHeaders.forBackend(ex.request(), ex.client(), target, ex.requestBody().length(),
+                settings.via(), upgrade);
+        this.key = target.url().getHost() + ":" + target.port(80);
+    }
+
+    void start() {
+        ex.onComplete(this::completed);
+        BackendConnection pooled = module.pool().take(key);
+        if (pooled != null) {
+            reused = true;
+            connected(pooled);
+        } else {
+            connect();
+        }
+    }
+
+    private void connect() {
+        RouteOptions o = target.route().options();
+        ex.backends().connect(target.url().getHost(), target.port(80), ConnectOptions.plain(o.connectTimeoutMillis()), this);
+    }
+
+    // ---- connect
+
+    @Override
+    public void connected(BackendConnection c) {
+        if (ex.isDone()) {
+            module.pool().offer(c, settings.poolMaxPerBackend());
+            return;
+        }
+        conn = c;
+        c.bind(ex, this);
+        c.setReadTimeout(target.route().options().timeoutMillis());
+        c.sendHead(backendHead);
+        long length = ex.requestBody().length();
+        if (length == 0) {
+            requestEnded = true;
+            c.endBody();
+        } else if (!bodyStarted) {
+            bodyStarted = true;
+            ex.requestBody().start(new Upload());
+        }
+    }
+
+    @Override
+    public void failed(Exception cause, boolean timedOut) {
+        LOG.debug("Route {}: {}", target.route().name(), cause.getMessage());
+        fail(503, "backend unavailable: " + cause.getMessage());
+    }
+
+    /** Streams the request body to the backend. */
+    private final class Upload implements BodyReceiver {
+        @Override
+        public void onData(ByteBuffer data) {
+            if (conn == null || !conn.write(data)) {
+                ex.requestBody().suspend();
+                if (conn != null) {
+                    conn.onDrain(ex.requestBody()::resume);
+                }
+            }
+        }
+
+        @Override
+        public void onEnd() {
+            requestEnded = true;
+            if (conn != null) {
+                conn.endBody();
+            }
+        }
+
+        @Override
+        public void onError(Exception cause) {
+            // a broken request body: the backend must see a truncated request, never a second one
+            LOG.debug("Route {}: {}", target.route().name(), cause.getMessage());
+            closeBackend();
+            ex.response().abort();
+        }
+    }
+
+    // ---- response
+
+    @Override
+    public void onResponseHead(ResponseHead head) {
+        if (head.status() == 101) {
+            String answered = head.headers().get("Upgrade");
+            if (upgrade == null || answered == null || !answered.trim().equalsIgnoreCase(upgrade.trim())) {
+                fail(502, "backend answered 101 with " + (answered == null ? "no Upgrade" : "Upgrade: " + answered));
+                return;
+            }
+            finished = true;
+            ResponseHead relayed = new ResponseHead(101, head.reason(),
+                    ResponseHeaders.forClient(head.headers(), ex.request(), ex.client(), target, settings.via(), true));
+            BackendConnection c = conn;
+            conn = null;
+            ex.tunnel(relayed, c, target.route().options().timeoutMillis());
+            return;
+        }
+        ex.response().head(new ResponseHead(head.status(), head.reason(),
+                ResponseHeaders.forClient(head.headers(), ex.request(), ex.client(), target, settings.via(), false)));
+    }
+
+    @Override
+    public void onData(ByteBuffer data) {
+        if (!ex.response().write(data)) {
+            BackendConnection c = conn;
+            c.suspendRead();
+            ex.response().onDrain(c::resumeRead);
+        }
+    }
+
+    @Override
+    public void onEnd() {
+        finished = true;
+        BackendConnection c = conn;
+        conn = null;
+        if (c != null) {
+            if (requestEnded && c.isReusable()) {
+                module.pool().offer(c, settings.poolMaxPerBackend());
+            } else {
+                c.close();
+            }
+        }
+        ex.response().end();
+    }
+
+    @Override
+    public void onError(Exception cause) {
+        if (!ex.response().isCommitted() && reused && !retried && conn != null && !conn.responseStarted()
+                && ex.requestBody().length() == 0) {
+            // a pooled connection the backend had closed meanwhile: one fresh try
+            retried = true;
+            reused = false;
+            conn = null;
+            connect();
+            return;
+        }
+        LOG.debug("Route {}: {}", target.route().name(), cause.getMessage());
+        fail(502, cause.getMessage());
+    }
+
+    @Override
+    public void onTimeout() {
+        fail(504, "backend read timeout");
+    }
+
+    private void fail(int status, String reason) {
+        finished = true;
+        closeBackend();
+        if (!ex.isDone()) {
+            if (ex.response().isCommitted()) {
+                LOG.debug("Route {}: aborting a started response: {}", target.route().name(), reason);
+                ex.response().abort();
+            } else {
+                ex.response().error(status);
+            }
+        }
+    }
+
+    private void closeBackend() {
+        BackendConnection c = conn;
+        conn = null;
+        if (c != null) {
+            c.close();
+        }
+    }
+
+    /** The exchange is over (for whatever reason): nothing of it may stay open. */
+    private void completed() {
+        if (!finished) {
+            closeBackend();
+        }
+        module.forget(this);
+    }
+
+    /** The module is stopping. */
+    void shutdown() {
+        ex.execute(() -> fail(503, "passerelle-http stopping"));
+    }
+}
