@@ -92,7 +92,7 @@ public final class HttpSchemeHandler implements SchemeHandler {
     }
 
     @Deactivate
-    void deactivate() {
+    public void deactivate() {
         reaper.shutdownNow();
         for (ProxyExchange p : active) {
             p.shutdown();

@@ -176,7 +176,10 @@ final class ProxyExchange implements ConnectHandler, BackendListener {
             // a pooled connection the backend had closed meanwhile: one fresh try
             retried = true;
             reused = false;
+            BackendConnection stale = conn;
             conn = null;
+            stale.unbind(() -> { });
+            stale.close();
             connect();
             return;
         }

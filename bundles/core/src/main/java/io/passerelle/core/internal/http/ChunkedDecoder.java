@@ -13,7 +13,7 @@ public final class ChunkedDecoder {
     private static final int MAX_SIZE_DIGITS = 15;
     private static final int MAX_EXTENSION = 4096;
 
-    private enum State { SIZE, EXTENSION, SIZE_LF, DATA, DATA_CR, DATA_LF, TRAILER_START, TRAILER, TRAILER_LF, LAST_LF, DONE }
+    private enum State { SIZE, SIZE_WS, EXTENSION, SIZE_LF, DATA, DATA_CR, DATA_LF, TRAILER_START, TRAILER, TRAILER_LF, LAST_LF, DONE }
 
     private final int maxTrailerBytes;
     private final int errorStatus;
@@ -61,12 +61,24 @@ public final class ChunkedDecoder {
                         remaining = remaining << 4 | d;
                     } else if (digits == 0) {
                         throw error("malformed chunk size");
-                    } else if (b == ';' || b == ' ' || b == '\t') {
+                    } else if (b == ';') {
                         extra = 0;
                         state = State.EXTENSION;
+                    } else if (b == ' ' || b == '\t') {
+                        state = State.SIZE_WS;
                     } else if (b == '\r') {
                         state = State.SIZE_LF;
                     } else {
+                        throw error("malformed chunk size");
+                    }
+                }
+                case SIZE_WS -> {
+                    // RFC 9112 §7.1.1: only whitespace and then a ';' may follow the size
+                    byte b = in.get();
+                    if (b == ';') {
+                        extra = 0;
+                        state = State.EXTENSION;
+                    } else if (b != ' ' && b != '\t') {
                         throw error("malformed chunk size");
                     }
                 }

@@ -83,7 +83,7 @@ public record FrontRequest(RequestHead head, long bodyLength, boolean keepAlive,
         int qm = target.indexOf('?', schemeEnd);
         int end = slash < 0 ? (qm < 0 ? target.length() : qm) : (qm < 0 ? slash : Math.min(slash, qm));
         String authority = target.substring(schemeEnd, end);
-        if (authority.isEmpty() || authority.indexOf('@') >= 0) {
+        if (authority.isEmpty() || authority.indexOf('@') >= 0 || !validHost(authority)) {
             throw new HttpParseException(400, "invalid authority in the request target");
         }
         if (host == null) {

@@ -14,13 +14,15 @@ final class HeadLineReader {
     private final int maxHead;
     private final int firstLineStatus;
     private final int headStatus;
+    private final int syntaxStatus;
     private byte[] line = new byte[128];
     private int length;
     private int headBytes;
     private boolean sawCr;
     private boolean firstLine = true;
 
-    HeadLineReader(int maxFirstLine, int maxHead, int firstLineStatus, int headStatus) {
+    HeadLineReader(int maxFirstLine, int maxHead, int firstLineStatus, int headStatus, int syntaxStatus) {
+        this.syntaxStatus = syntaxStatus;
         this.maxFirstLine = maxFirstLine;
         this.maxHead = maxHead;
         this.firstLineStatus = firstLineStatus;
@@ -40,7 +42,7 @@ final class HeadLineReader {
             }
             if (sawCr) {
                 if (b != '\n') {
-                    throw new HttpParseException(400, "bare CR in head");
+                    throw new HttpParseException(syntaxStatus, "bare CR in head");
                 }
                 sawCr = false;
                 return true;

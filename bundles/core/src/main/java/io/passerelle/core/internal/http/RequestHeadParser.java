@@ -32,7 +32,7 @@ public final class RequestHeadParser {
     }
 
     public void reset() {
-        reader = new HeadLineReader(MAX_REQUEST_LINE, maxHeadBytes, 414, 431);
+        reader = new HeadLineReader(MAX_REQUEST_LINE, maxHeadBytes, 414, 431, 400);
         method = null;
         target = null;
         version = null;

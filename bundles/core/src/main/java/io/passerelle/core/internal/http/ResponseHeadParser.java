@@ -26,7 +26,7 @@ public final class ResponseHeadParser {
     }
 
     public void reset() {
-        reader = new HeadLineReader(MAX_STATUS_LINE, maxHeadBytes, 502, 502);
+        reader = new HeadLineReader(MAX_STATUS_LINE, maxHeadBytes, 502, 502, 502);
         status = -1;
         reason = null;
         version = null;

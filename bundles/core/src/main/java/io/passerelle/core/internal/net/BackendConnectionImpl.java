@@ -99,6 +99,11 @@ final class BackendConnectionImpl implements BackendConnection {
         parser.reset();
         state = State.HEAD;
         session.write(IoBuffer.wrap(HeadWriter.requestLineAndFields(head.method(), head.target(), f)));
+        HttpExchange o = owner;
+        if (!isOpen() && o != null) {
+            // closed while it sat in a pool: report it like any close before the response
+            o.connection().ctx.execute(() -> onClosed(o));
+        }
     }
 
     @Override

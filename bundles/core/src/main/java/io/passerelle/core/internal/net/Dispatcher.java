@@ -45,7 +45,7 @@ public final class Dispatcher {
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void bindSchemeHandler(SchemeHandler handler, Map<String, Object> props) {
+    public void bindSchemeHandler(SchemeHandler handler, Map<String, Object> props) {
         for (String scheme : schemes(props)) {
             handlers.put(scheme, handler);
             warned.removeIf(w -> w.endsWith("|" + scheme));
@@ -53,7 +53,7 @@ public final class Dispatcher {
         }
     }
 
-    void unbindSchemeHandler(SchemeHandler handler, Map<String, Object> props) {
+    public void unbindSchemeHandler(SchemeHandler handler, Map<String, Object> props) {
         for (String scheme : schemes(props)) {
             if (handlers.remove(scheme, handler)) {
                 LOG.info("Scheme handler for {}:// gone", scheme);

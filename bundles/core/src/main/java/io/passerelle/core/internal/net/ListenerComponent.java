@@ -142,7 +142,7 @@ public final class ListenerComponent {
     }
 
     @Deactivate
-    synchronized void deactivate() {
+    public synchronized void deactivate() {
         if (registeredAs != null) {
             registry.remove(registeredAs, runtime);
         }

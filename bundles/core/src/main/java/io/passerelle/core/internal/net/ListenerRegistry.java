@@ -26,8 +26,13 @@ public final class ListenerRegistry {
         List<ProxyStatus.ListenerView> out = new ArrayList<>();
         listeners.forEach((name, rt) -> {
             ListenerSpec s = rt.spec();
-            long open = rt.acceptor() == null ? 0 : rt.acceptor().getManagedSessionCount();
-            out.add(new ProxyStatus.ListenerView(name, s.host() + ":" + s.port(), s.tls(), open, "listening"));
+            var acceptor = rt.acceptor();
+            long open = acceptor == null ? 0 : acceptor.getManagedSessionCount();
+            int port = s.port();
+            if (acceptor != null && acceptor.getLocalAddress() instanceof java.net.InetSocketAddress bound) {
+                port = bound.getPort();
+            }
+            out.add(new ProxyStatus.ListenerView(name, s.host() + ":" + port, s.tls(), open, "listening"));
         });
         return out;
     }

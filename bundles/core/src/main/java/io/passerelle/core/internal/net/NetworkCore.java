@@ -58,7 +58,7 @@ public final class NetworkCore {
     }
 
     @Deactivate
-    void deactivate() throws InterruptedException {
+    public void deactivate() throws InterruptedException {
         connector.dispose(false);
         processors.dispose();
         timer.shutdownNow();

@@ -10,6 +10,8 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 import io.passerelle.api.RouteOptions;
+import io.passerelle.core.internal.http.HttpParseException;
+import io.passerelle.core.internal.http.PathNormalizer;
 import io.passerelle.core.internal.config.ConfigException;
 import io.passerelle.core.internal.config.ConfigSource;
 
@@ -33,8 +35,13 @@ public record RouteSpec(String name, String path, Pattern match, String url, Str
             throw new ConfigException(path == null ? "path" : "match", "exactly one of 'path' and 'match' must be set");
         }
         Pattern match = null;
-        if (path != null && !path.startsWith("/")) {
-            throw new ConfigException("path", "'" + path + "' does not start with /");
+        if (path != null) {
+            try {
+                // compared with normalised request paths, so normalised the same way
+                path = PathNormalizer.normalize(path);
+            } catch (HttpParseException e) {
+                throw new ConfigException("path", "'" + path + "' is not a valid URL path: " + e.getMessage());
+            }
         }
         if (matchText != null) {
             try {

@@ -1,0 +1,163 @@
+package io.passerelle.core.internal.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Dictionary;
+import java.util.HashMap;
+import java.util.Hashtable;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+/** Names, origins and typed values of a configuration as Config Admin delivers it (SPEC §4). */
+class ConfigSourceTest {
+
+    private static final String FACTORY = "io.passerelle.route";
+    private static final String GENERATED_PID = FACTORY + ".6f1c2a4e-1b7d-4c3e-9a55-0d2f1e3b4c5d";
+    private static final String FILE_URL = "file:/x/etc/io.passerelle.route-ws2.cfg";
+
+    private static ConfigSource source(Object... keyValues) {
+        Map<String, Object> props = new HashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            props.put((String) keyValues[i], keyValues[i + 1]);
+        }
+        return ConfigSource.of(FACTORY, props);
+    }
+
+    // --- names
+
+    @Test
+    void nameKeyWinsOverEverything() {
+        ConfigSource c = source("service.pid", FACTORY + "~ws2", "felix.fileinstall.filename", FILE_URL,
+                "name", "echo");
+        assertEquals("echo", c.name());
+    }
+
+    @Test
+    void nameFromTheServicePidAlias() {
+        assertEquals("ws2", source("service.pid", FACTORY + "~ws2").name());
+        assertEquals("my-app.ws", source("service.pid", FACTORY + "~my-app.ws").name());
+    }
+
+    @Test
+    void nameFromTheFileinstallFilename() {
+        ConfigSource c = source("service.pid", GENERATED_PID, "felix.fileinstall.filename", FILE_URL);
+        assertEquals("ws2", c.name());
+        assertEquals("myapp-ws",
+                source("service.pid", GENERATED_PID, "felix.fileinstall.filename",
+                        "file:/opt/karaf/etc/io.passerelle.route-myapp-ws.cfg").name());
+    }
+
+    @Test
+    void fileOfAnotherFactoryGivesNoAlias() {
+        ConfigSource c = source("service.pid", GENERATED_PID, "felix.fileinstall.filename",
+                "file:/x/etc/io.passerelle.listener-main.cfg");
+        assertEquals(GENERATED_PID, c.name());
+    }
+
+    @Test
+    void nameFallsBackToThePid() {
+        assertEquals(GENERATED_PID, source("service.pid", GENERATED_PID).name());
+    }
+
+    @Test
+    void emptyNameKeyIsIgnored() {
+        assertEquals("ws2", source("service.pid", FACTORY + "~ws2", "name", "  ").name());
+    }
+
+    // --- origin
+
+    @Test
+    void originIsTheFilePath() {
+        ConfigSource c = source("service.pid", GENERATED_PID, "felix.fileinstall.filename", FILE_URL);
+        assertEquals("/x/etc/io.passerelle.route-ws2.cfg", c.origin());
+        assertEquals(GENERATED_PID, source("service.pid", GENERATED_PID).origin());
+    }
+
+    @Test
+    void errorLineNamesTheFileTheKeyAndTheReason() {
+        ConfigSource c = source("service.pid", GENERATED_PID, "felix.fileinstall.filename", FILE_URL);
+        String line = new ConfigException("timeout", "'x' is not a duration").describe(c);
+        assertTrue(line.contains("/x/etc/io.passerelle.route-ws2.cfg"), line);
+        assertTrue(line.contains("timeout"), line);
+        assertTrue(line.contains("'x' is not a duration"), line);
+    }
+
+    // --- values
+
+    @Test
+    void frameworkPropertiesAreNotConfigurationValues() {
+        ConfigSource c = source("service.pid", GENERATED_PID, "service.factoryPid", FACTORY,
+                "felix.fileinstall.filename", FILE_URL, "component.id", 12L, "component.name", "x",
+                "objectClass", new String[] {"a"}, "path", " /ws2/ ", "order", 5);
+        assertEquals(Map.of("path", "/ws2/", "order", "5"), c.values());
+        assertEquals("/ws2/", c.get("path"));
+    }
+
+    @Test
+    void emptyValueIsAbsent() {
+        ConfigSource c = source("path", "", "url", "  ");
+        assertNull(c.get("path"));
+        assertNull(c.get("url"));
+        assertEquals("d", c.get("url", "d"));
+        assertEquals(60_000, c.duration("missing", "60s"));
+    }
+
+    @Test
+    void dictionaryGivesTheSameAsAMap() {
+        Dictionary<String, Object> dict = new Hashtable<>();
+        dict.put("service.pid", GENERATED_PID);
+        dict.put("felix.fileinstall.filename", FILE_URL);
+        dict.put("url", "ws://b/");
+        ConfigSource c = ConfigSource.of(FACTORY, dict);
+        assertEquals("ws2", c.name());
+        assertEquals(Map.of("url", "ws://b/"), c.values());
+    }
+
+    @Test
+    void durations() {
+        ConfigSource c = source("a", "500ms", "b", "30s", "c", "5m", "d", "1500", "e", "0", "f", "2h");
+        assertEquals(500, c.duration("a", "1s"));
+        assertEquals(30_000, c.duration("b", "1s"));
+        assertEquals(300_000, c.duration("c", "1s"));
+        assertEquals(1500, c.duration("d", "1s"));
+        assertEquals(0, c.duration("e", "1s"));
+        assertEquals(7_200_000, c.duration("f", "1s"));
+        assertEquals(1_000, c.duration("absent", "1s"));
+    }
+
+    @Test
+    void badDurationsAreNamedByKey() {
+        for (String bad : new String[] {"5x", "-1s", "1.5s", "30 seconds", "s", "ms", "10sec", "1e3"}) {
+            ConfigSource c = source("header.timeout", bad);
+            ConfigException e = assertThrows(ConfigException.class, () -> c.duration("header.timeout", "20s"),
+                    bad);
+            assertEquals("header.timeout", e.key(), bad);
+            assertFalse(e.getMessage().isBlank());
+        }
+    }
+
+    @Test
+    void integersAreBoundedAndNamedByKey() {
+        ConfigSource c = source("port", "8080", "big", "70000", "word", "eighty", "neg", "-1");
+        assertEquals(8080, c.integer("port", 1, 0, 65535));
+        assertEquals(7, c.integer("absent", 7, 0, 10));
+        assertEquals("big", assertThrows(ConfigException.class, () -> c.integer("big", 1, 0, 65535)).key());
+        assertEquals("word", assertThrows(ConfigException.class, () -> c.integer("word", 1, 0, 65535)).key());
+        assertEquals("neg", assertThrows(ConfigException.class, () -> c.integer("neg", 1, 0, 65535)).key());
+    }
+
+    @Test
+    void booleansAreTrueOrFalseOnly() {
+        ConfigSource c = source("a", "TRUE", "b", "false", "bad", "yes", "native", Boolean.TRUE);
+        assertTrue(c.bool("a", false));
+        assertFalse(c.bool("b", true));
+        assertTrue(c.bool("native", false));
+        assertTrue(c.bool("absent", true));
+        assertEquals("bad", assertThrows(ConfigException.class, () -> c.bool("bad", false)).key());
+    }
+}

@@ -1,0 +1,60 @@
+package io.passerelle.http.internal;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import io.passerelle.api.SchemeHandler;
+import io.passerelle.core.internal.net.AccessLog;
+import io.passerelle.core.internal.net.Dispatcher;
+import io.passerelle.core.internal.net.ListenerComponent;
+import io.passerelle.core.internal.net.ListenerRegistry;
+import io.passerelle.core.internal.net.NetworkCore;
+import io.passerelle.core.internal.route.RouteComponent;
+import io.passerelle.core.internal.route.RouteTable;
+
+/**
+ * The real core and this module wired by hand as DS would wire them (no OSGi container): a listener on an
+ * ephemeral loopback port, routes added from configuration maps.
+ */
+final class ProxyHarness implements AutoCloseable {
+
+    final NetworkCore core = new NetworkCore();
+    final RouteTable table = new RouteTable();
+    final Dispatcher dispatcher = new Dispatcher(table);
+    final ListenerRegistry registry = new ListenerRegistry();
+    final HttpSchemeHandler http;
+    final ListenerComponent listener;
+    final int port;
+
+    ProxyHarness(Map<String, Object> httpConfig, Map<String, Object> listenerConfig) {
+        http = new HttpSchemeHandler(httpConfig);
+        dispatcher.bindSchemeHandler(http, Map.of(SchemeHandler.SCHEME, "http"));
+        Map<String, Object> l = new HashMap<>(Map.of("service.pid", "io.passerelle.listener~main", "port", "0",
+                "host", "127.0.0.1"));
+        l.putAll(listenerConfig);
+        listener = new ListenerComponent(core, dispatcher, new AccessLog(), registry, l);
+        String address = registry.views().get(0).address();
+        port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+    }
+
+    ProxyHarness() {
+        this(Map.of(), Map.of());
+    }
+
+    /** Adds a route from its keys, e.g. {@code route("t", "path", "/t/", "url", "http://...")}. */
+    void route(String name, String... keyValues) {
+        Map<String, Object> props = new HashMap<>();
+        props.put("service.pid", "io.passerelle.route~" + name);
+        for (int i = 0; i < keyValues.length; i += 2) {
+            props.put(keyValues[i], keyValues[i + 1]);
+        }
+        new RouteComponent(table, props);
+    }
+
+    @Override
+    public void close() throws Exception {
+        listener.deactivate();
+        http.deactivate();
+        core.deactivate();
+    }
+}
