@@ -36,6 +36,13 @@ public interface Exchange {
      */
     void tunnel(ResponseHead head, BackendConnection backend, long idleTimeoutMillis);
 
+    /**
+     * The I/O thread affinity of the exchange: backend connections opened for it live on the same I/O thread
+     * as its client connection. Pools of backend connections should be kept per affinity so a reused
+     * connection stays on the thread of the exchange that reuses it.
+     */
+    int affinity();
+
     /** Runs the task in this exchange's context (from any thread). Ignored once the exchange is over. */
     void execute(Runnable task);
 

@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.passerelle.api.BackendConnection;
 
 /**
- * Idle keep-alive connections per backend {@code host:port}, most recently used first. Lock-free: taken and
+ * Idle keep-alive connections per backend {@code host:port} and I/O affinity (so a reused connection is
+ * served by the thread of the exchange that reuses it), most recently used first. Lock-free: taken and
  * returned from any I/O thread, reaped by the module's scheduler.
  */
 final class BackendPool {
@@ -40,9 +41,9 @@ final class BackendPool {
         return null;
     }
 
-    /** Parks a reusable connection, or closes it when the slot is full. */
-    void offer(BackendConnection c, int max) {
-        Slot slot = slots.computeIfAbsent(c.key(), k -> new Slot());
+    /** Parks a reusable connection under {@code key}, or closes it when the slot is full. */
+    void offer(String key, BackendConnection c, int max) {
+        Slot slot = slots.computeIfAbsent(key, k -> new Slot());
         if (slot.size.incrementAndGet() > max) {
             slot.size.decrementAndGet();
             c.close();

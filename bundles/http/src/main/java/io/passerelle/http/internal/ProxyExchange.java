@@ -47,7 +47,7 @@ final class ProxyExchange implements ConnectHandler, BackendListener {
         this.upgrade = upgrade;
         this.backendHead = RequestHeaders.forBackend(ex.request(), ex.client(), target, ex.requestBody().length(),
                 settings.via(), upgrade);
-        this.key = target.url().getHost() + ":" + target.port(80);
+        this.key = target.url().getHost() + ":" + target.port(80) + "#" + ex.affinity();
     }
 
     void start() {
@@ -71,7 +71,7 @@ final class ProxyExchange implements ConnectHandler, BackendListener {
     @Override
     public void connected(BackendConnection c) {
         if (ex.isDone()) {
-            module.pool().offer(c, settings.poolMaxPerBackend());
+            module.pool().offer(key, c, settings.poolMaxPerBackend());
             return;
         }
         conn = c;
@@ -161,7 +161,7 @@ final class ProxyExchange implements ConnectHandler, BackendListener {
         conn = null;
         if (c != null) {
             if (requestEnded && c.isReusable()) {
-                module.pool().offer(c, settings.poolMaxPerBackend());
+                module.pool().offer(key, c, settings.poolMaxPerBackend());
             } else {
                 c.close();
             }

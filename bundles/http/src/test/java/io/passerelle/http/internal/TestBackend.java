@@ -32,6 +32,7 @@ final class TestBackend implements AutoCloseable {
 
     final ServerSocket server;
     final AtomicInteger connections = new AtomicInteger();
+    final AtomicInteger closed = new AtomicInteger();
     final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
     final ConcurrentLinkedQueue<String> rawHeads = new ConcurrentLinkedQueue<>();
     private final Function<Received, byte[]> responder;
@@ -102,6 +103,8 @@ final class TestBackend implements AutoCloseable {
             }
         } catch (IOException e) {
             // connection gone
+        } finally {
+            closed.incrementAndGet();
         }
     }
 

@@ -59,7 +59,9 @@ final class BackendConnectorImpl implements BackendConnector {
 
     private void open(InetSocketAddress address, String key, ConnectOptions options, ConnectHandler handler) {
         BackendConnectionImpl[] made = new BackendConnectionImpl[1];
+        int affinity = exchange.affinity();
         ConnectFuture future = core.connector().connect(address, (session, f) -> {
+            session.setAttribute(ProcessorPool.AFFINITY, affinity);
             made[0] = new BackendConnectionImpl(session, key);
             session.setAttribute(BackendIoHandler.CONNECTION, made[0]);
         });

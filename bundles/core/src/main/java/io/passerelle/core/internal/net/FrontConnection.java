@@ -63,6 +63,10 @@ final class FrontConnection {
         return listener.core();
     }
 
+    int affinity() {
+        return listener.core().affinity(session);
+    }
+
     // ---- events, entering the context
 
     void received(ByteBuffer data) {

@@ -112,6 +112,11 @@ final class HttpExchange implements Exchange {
     }
 
     @Override
+    public int affinity() {
+        return conn.affinity();
+    }
+
+    @Override
     public void execute(Runnable task) {
         conn.ctx.execute(() -> {
             if (!done) {

@@ -8,8 +8,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.mina.core.service.IoProcessor;
-import org.apache.mina.core.service.SimpleIoProcessorPool;
-import org.apache.mina.transport.socket.nio.NioProcessor;
 import org.apache.mina.transport.socket.nio.NioSession;
 import org.apache.mina.transport.socket.nio.NioSocketConnector;
 import org.osgi.service.component.annotations.Activate;
@@ -24,7 +22,7 @@ import org.osgi.service.component.annotations.Deactivate;
 @Component(service = NetworkCore.class)
 public final class NetworkCore {
 
-    private final SimpleIoProcessorPool<NioSession> processors;
+    private final ProcessorPool processors;
     private final NioSocketConnector connector;
     private final ScheduledThreadPoolExecutor timer;
     private final ExecutorService resolver;
@@ -32,7 +30,7 @@ public final class NetworkCore {
     @Activate
     public NetworkCore() {
         int n = Integer.getInteger("passerelle.io.threads", Runtime.getRuntime().availableProcessors());
-        processors = new SimpleIoProcessorPool<>(NioProcessor.class, Math.max(1, n));
+        processors = new ProcessorPool(Math.max(1, n));
         connector = new NioSocketConnector(processors);
         connector.getSessionConfig().setTcpNoDelay(true);
         connector.setHandler(new BackendIoHandler());
@@ -43,6 +41,11 @@ public final class NetworkCore {
 
     public IoProcessor<NioSession> processors() {
         return processors;
+    }
+
+    /** The I/O processor index of a session (backend sessions opened for it get the same one). */
+    int affinity(org.apache.mina.core.session.IoSession session) {
+        return processors.affinity(session);
     }
 
     public NioSocketConnector connector() {

@@ -1,0 +1,119 @@
+package io.passerelle.core.internal.net;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.mina.core.service.IoProcessor;
+import org.apache.mina.core.session.AttributeKey;
+import org.apache.mina.core.session.IoSession;
+import org.apache.mina.transport.socket.nio.NioProcessor;
+import org.apache.mina.transport.socket.nio.NioSession;
+
+/**
+ * The I/O processors shared by every listener and the backend connector, with affinity: an accepted
+ * session is given a processor round-robin, and a backend session opened for it is put on the same
+ * processor, so a client connection and its backend connections are served by one thread and hand data to
+ * each other without crossing threads. When read interest is changed from another thread (a timer, a
+ * pooled connection of another processor), the processor is woken so the change applies at once: the JDK's
+ * selector only applies interest changes at its next select.
+ */
+final class ProcessorPool implements IoProcessor<NioSession> {
+
+    static final AttributeKey AFFINITY = new AttributeKey(ProcessorPool.class, "affinity");
+
+    /** A processor whose selector can be woken from outside. */
+    private static final class Processor extends NioProcessor {
+        volatile Thread thread;
+
+        Processor(java.util.concurrent.Executor executor) {
+            super(executor);
+        }
+
+        void wake() {
+            wakeup();
+        }
+    }
+
+    private final Processor[] processors;
+    private final ExecutorService[] executors;
+    private final AtomicInteger next = new AtomicInteger();
+
+    ProcessorPool(int size) {
+        processors = new Processor[size];
+        executors = new ExecutorService[size];
+        for (int i = 0; i < size; i++) {
+            int index = i;
+            executors[i] = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "passerelle-io-" + index);
+                t.setDaemon(true);
+                processors[index].thread = t;
+                return t;
+            });
+            processors[i] = new Processor(executors[i]);
+        }
+    }
+
+    /** The processor index of a session, assigning one round-robin if it has none yet. */
+    int affinity(IoSession session) {
+        Integer i = (Integer) session.getAttribute(AFFINITY);
+        if (i == null) {
+            i = Math.floorMod(next.getAndIncrement(), processors.length);
+            session.setAttribute(AFFINITY, i);
+        }
+        return i;
+    }
+
+    private Processor of(IoSession session) {
+        return processors[affinity(session)];
+    }
+
+    @Override
+    public void add(NioSession session) {
+        of(session).add(session);
+    }
+
+    @Override
+    public void flush(NioSession session) {
+        of(session).flush(session);
+    }
+
+    @Override
+    public void write(NioSession session, org.apache.mina.core.write.WriteRequest writeRequest) {
+        of(session).write(session, writeRequest);
+    }
+
+    @Override
+    public void updateTrafficControl(NioSession session) {
+        Processor p = of(session);
+        p.updateTrafficControl(session);
+        if (Thread.currentThread() != p.thread) {
+            p.wake();
+        }
+    }
+
+    @Override
+    public void remove(NioSession session) {
+        of(session).remove(session);
+    }
+
+    @Override
+    public boolean isDisposing() {
+        return processors[0].isDisposing();
+    }
+
+    @Override
+    public boolean isDisposed() {
+        return processors[0].isDisposed();
+    }
+
+    @Override
+    public void dispose() {
+        for (Processor p : processors) {
+            p.dispose();
+        }
+        for (ExecutorService e : executors) {
+            e.shutdownNow();
+        }
+    }
+}
