@@ -1,0 +1,177 @@
+package io.passerelle.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleEvent;
+import org.osgi.framework.BundleListener;
+
+/**
+ * Routes live in etc/ and follow their files while Karaf runs (SPEC 4, 4.2), the http
+ * module comes and goes as a feature (SPEC 3.5, 5), and the shell shows what runs
+ * (SPEC 6) — all against the real distribution, with traffic on loopback.
+ *
+ * <p>Karaf boots once for this class; each test uses its own route (t1, t2...) and
+ * path, and removes its files afterwards.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class RouteLifecycleIT extends PasserelleTestSupport {
+
+    private static final String API_BUNDLE = "io.passerelle.api";
+    private static final String CORE_BUNDLE = "io.passerelle.core";
+    private static final String HTTP_BUNDLE = "io.passerelle.http";
+
+    @Test
+    public void routeFileDroppedIntoEtcServesWithinSecondsStrippingThePrefix() throws Exception {
+        TestBackend a = startBackend("A");
+
+        writeCfg("io.passerelle.route-t1.cfg", "path", "/t1/", "url", a.url());
+
+        HttpResult answer = awaitHttp("/t1/x", 200, a.bodyFor("/x"));
+        assertEquals(a.bodyFor("/x"), answer.body());
+        assertTrue("backend A received /x, got " + a.uris(), a.uris().contains("/x"));
+    }
+
+    @Test
+    public void editingTheUrlOfARouteSendsNewRequestsToTheNewBackend() throws Exception {
+        TestBackend a = startBackend("A");
+        TestBackend b = startBackend("B");
+        writeCfg("io.passerelle.route-t2.cfg", "path", "/t2/", "url", a.url());
+        awaitHttp("/t2/x", 200, a.bodyFor("/x"));
+
+        writeCfg("io.passerelle.route-t2.cfg", "path", "/t2/", "url", b.url());
+
+        awaitHttp("/t2/x", 200, b.bodyFor("/x"));
+        int aBefore = a.requests();
+        HttpResult again = httpGet("/t2/y");
+        assertEquals(200, again.status());
+        assertEquals(b.bodyFor("/y"), again.body());
+        assertEquals("no new request reaches the old backend", aBefore, a.requests());
+    }
+
+    @Test
+    public void deletingARouteFileAnswers404() throws Exception {
+        TestBackend a = startBackend("A");
+        writeCfg("io.passerelle.route-t3.cfg", "path", "/t3/", "url", a.url());
+        awaitHttp("/t3/x", 200, a.bodyFor("/x"));
+
+        deleteCfg("io.passerelle.route-t3.cfg");
+
+        awaitHttp("/t3/x", 404, null);
+        int seen = a.requests();
+        assertEquals(404, httpGet("/t3/z").status());
+        assertEquals("nothing reaches the backend of a removed route", seen, a.requests());
+    }
+
+    @Test
+    public void invalidMatchKeepsThePreviousRouteServingAndLogsOneErrorNamingFileAndKey() throws Exception {
+        TestBackend a = startBackend("A");
+        writeCfg("io.passerelle.route-t4.cfg", "path", "/t4/", "url", a.url());
+        awaitHttp("/t4/x", 200, a.bodyFor("/x"));
+
+        // the same file, now with a regex that does not compile
+        writeCfg("io.passerelle.route-t4.cfg", "match", "^/(unclosed", "url", a.url());
+
+        await("one ERROR line naming io.passerelle.route-t4.cfg and match in karaf.log",
+            () -> !karafLogLines(RouteLifecycleIT::isErrorAboutT4Match).isEmpty());
+        HttpResult answer = httpGet("/t4/x");
+        assertEquals("the last good version keeps serving", 200, answer.status());
+        assertEquals(a.bodyFor("/x"), answer.body());
+        List<String> errors = karafLogLines(RouteLifecycleIT::isErrorAboutT4Match);
+        assertEquals("exactly one ERROR line: " + errors, 1, errors.size());
+    }
+
+    private static boolean isErrorAboutT4Match(String line) {
+        return line.contains("| ERROR |") && line.contains("io.passerelle.route-t4.cfg") && line.contains("match");
+    }
+
+    @Test
+    public void uninstallingPasserelleHttpAnswers503AndInstallingItAgainRestoresTheRouteWithoutRestart()
+            throws Exception {
+        TestBackend a = startBackend("A");
+        writeCfg("io.passerelle.route-t5.cfg", "path", "/t5/", "url", a.url());
+        awaitHttp("/t5/x", 200, a.bodyFor("/x"));
+
+        Bundle core = bundle(CORE_BUNDLE);
+        assertNotNull(CORE_BUNDLE + " is installed", core);
+        long coreId = core.getBundleId();
+        List<String> coreEvents = new CopyOnWriteArrayList<>();
+        BundleListener watchCore = event -> {
+            String symbolicName = event.getBundle().getSymbolicName();
+            if (CORE_BUNDLE.equals(symbolicName) || API_BUNDLE.equals(symbolicName)) {
+                coreEvents.add(symbolicName + " " + eventName(event.getType()));
+            }
+        };
+        bundleContext.addBundleListener(watchCore);
+        try {
+            executeCommand("feature:uninstall passerelle-http");
+            awaitHttp("/t5/x", 503, null);
+            int seen = a.requests();
+
+            executeCommand("feature:install passerelle-http");
+            HttpResult back = awaitHttp("/t5/x", 200, a.bodyFor("/x"));
+            assertEquals(a.bodyFor("/x"), back.body());
+            assertEquals("one request reached the backend after the reinstall", seen + 1, a.requests());
+        } finally {
+            bundleContext.removeBundleListener(watchCore);
+            if (bundle(HTTP_BUNDLE) == null) {
+                executeCommand("feature:install passerelle-http"); // leave Karaf as booted
+            }
+        }
+        assertEquals("the core bundle stayed installed", coreId, bundle(CORE_BUNDLE).getBundleId());
+        assertEquals(Bundle.ACTIVE, bundle(CORE_BUNDLE).getState());
+        assertEquals("the core and the API were neither stopped nor refreshed", List.of(), coreEvents);
+    }
+
+    private static String eventName(int type) {
+        switch (type) {
+            case BundleEvent.INSTALLED: return "INSTALLED";
+            case BundleEvent.STARTED: return "STARTED";
+            case BundleEvent.STOPPED: return "STOPPED";
+            case BundleEvent.UPDATED: return "UPDATED";
+            case BundleEvent.UNINSTALLED: return "UNINSTALLED";
+            case BundleEvent.RESOLVED: return "RESOLVED";
+            case BundleEvent.UNRESOLVED: return "UNRESOLVED";
+            case BundleEvent.STARTING: return "STARTING";
+            case BundleEvent.STOPPING: return "STOPPING";
+            default: return "type " + type;
+        }
+    }
+
+    @Test
+    public void proxyRoutesListsTheRouteNameAndItsUrl() throws Exception {
+        TestBackend a = startBackend("A");
+        writeCfg("io.passerelle.route-t6.cfg", "path", "/t6/", "url", a.url());
+        awaitHttp("/t6/x", 200, a.bodyFor("/x"));
+
+        String output = executeCommand("proxy:routes");
+
+        assertTrue("route t6 in:\n" + output, output.contains("t6"));
+        assertTrue(a.url() + " in:\n" + output, output.contains(a.url()));
+    }
+
+    @Test
+    public void proxyListenersListsMainWithItsPort() {
+        String port = Integer.toString(listenerPort());
+        await("the listener main to accept connections", () -> {
+            httpGet("/");
+            return true;
+        });
+
+        String output = executeCommand("proxy:listeners");
+
+        assertTrue("listener main in:\n" + output, output.contains("main"));
+        assertTrue("port " + port + " in:\n" + output, output.contains(port));
+    }
+}
