@@ -34,10 +34,10 @@ printf '\nlog4j2.logger.passerelle-access.name = io.passerelle.access\nlog4j2.lo
 pid="$(cat "$run/karaf.pid")"
 trap 'kill "$pid" 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do
-    ss -ltn | grep -q '127.0.0.1:18400 ' && break
+    ss -ltn | grep -q ':18400 ' && break
     sleep 1
 done
-ss -ltn | grep -q '127.0.0.1:18400 ' || { echo "Passerelle did not open 18400; see $run/data/log/karaf.log" >&2; exit 1; }
+ss -ltn | grep -q ':18400 ' || { echo "Passerelle did not open 18400; see $run/data/log/karaf.log" >&2; exit 1; }
 
 stamp="$(date +%Y%m%d-%H%M%S)"
 for i in $(seq 1 "$reps"); do

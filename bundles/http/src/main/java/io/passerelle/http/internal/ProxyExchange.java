@@ -117,9 +117,7 @@ final class ProxyExchange implements ConnectHandler, BackendListener {
         @Override
         public void onError(Exception cause) {
             // a broken request body: the backend must see a truncated request, never a second one
-            LOG.debug("Route {}: {}", target.route().name(), cause.getMessage());
-            closeBackend();
-            ex.response().abort();
+            fail(400, cause.getMessage());
         }
     }
 

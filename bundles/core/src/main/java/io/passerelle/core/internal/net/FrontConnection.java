@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import io.passerelle.api.ClientInfo;
 import io.passerelle.api.ResponseHead;
+import io.passerelle.core.internal.http.ChunkedDecoder;
 import io.passerelle.core.internal.http.FrontRequest;
 import io.passerelle.core.internal.http.HeadWriter;
 import io.passerelle.core.internal.http.HttpParseException;
@@ -142,6 +143,10 @@ final class FrontConnection {
                         return;
                     }
                     request = FrontRequest.of(parser);
+                    if (request.bodyLength() < 0 && in.hasRemaining()) {
+                        // chunk framing that arrived with the head is checked before anything goes to a backend
+                        new ChunkedDecoder(spec.headerMaxBytes(), 400).decode(in.duplicate(), data -> { });
+                    }
                 } catch (HttpParseException e) {
                     reject(e);
                     return;
@@ -320,6 +325,7 @@ final class FrontConnection {
     private void bodyFramingError() {
         LOG.debug("Connection {}: framing error in the request body; closing", session.getId());
         closing = true;
-        session.closeNow();
+        suspendRead();
+        session.closeOnFlush();
     }
 }
