@@ -32,7 +32,12 @@ printf '\nlog4j2.logger.passerelle-access.name = io.passerelle.access\nlog4j2.lo
 (cd "$run" && KARAF_EXEC=exec nohup taskset -c 0 bin/karaf server > "$run/karaf.out" 2>&1 < /dev/null &
  echo $! > "$run/karaf.pid")
 pid="$(cat "$run/karaf.pid")"
-trap 'kill "$pid" 2>/dev/null || true' EXIT
+stop_karaf() {
+    kill "$pid" 2>/dev/null || return 0
+    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.5; done
+    kill -9 "$pid" 2>/dev/null || true
+}
+trap stop_karaf EXIT
 for _ in $(seq 1 120); do
     ss -ltn | grep -q ':18400 ' && break
     sleep 1
