@@ -35,6 +35,40 @@ final class HeadLineReader {
      * @return true when a line is complete ({@link #line()}, {@link #length()}); false when the buffer ran out
      */
     boolean readLine(ByteBuffer in) throws HttpParseException {
+        if (in.hasArray() && !sawCr) {
+            return readLineFromArray(in);
+        }
+        return readLineSlowly(in);
+    }
+
+    /** The common case: scans the backing array for the end of the line and copies the line at once. */
+    private boolean readLineFromArray(ByteBuffer in) throws HttpParseException {
+        byte[] a = in.array();
+        int start = in.arrayOffset() + in.position();
+        int end = in.arrayOffset() + in.limit();
+        int i = start;
+        while (i < end) {
+            byte b = a[i];
+            if (b == '\r' || b == '\n') {
+                break;
+            }
+            i++;
+        }
+        int n = i - start;
+        if (headBytes + n > maxHead || (firstLine && length + n > maxFirstLine)) {
+            return readLineSlowly(in); // let the byte-wise path find exactly where the limit is crossed
+        }
+        if (length + n > line.length) {
+            line = Arrays.copyOf(line, Math.max(line.length * 2, length + n));
+        }
+        System.arraycopy(a, start, line, length, n);
+        length += n;
+        headBytes += n;
+        in.position(in.position() + n);
+        return in.hasRemaining() && readLineSlowly(in);
+    }
+
+    private boolean readLineSlowly(ByteBuffer in) throws HttpParseException {
         while (in.hasRemaining()) {
             byte b = in.get();
             if (++headBytes > maxHead) {

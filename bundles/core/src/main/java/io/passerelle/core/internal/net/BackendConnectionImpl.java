@@ -52,6 +52,7 @@ final class BackendConnectionImpl implements BackendConnection {
     private ByteBuffer leftover;
     private TunnelRelay relay;
     private volatile boolean readSuspended;
+    private ByteBuffer pendingHead;
 
     BackendConnectionImpl(IoSession session, String key) {
         this.session = session;
@@ -98,7 +99,8 @@ final class BackendConnectionImpl implements BackendConnection {
         started = false;
         parser.reset();
         state = State.HEAD;
-        session.write(IoBuffer.wrap(HeadWriter.requestLineAndFields(head.method(), head.target(), f)));
+        // held until the first body bytes or the end of the body, to go out in the same write
+        pendingHead = HeadWriter.requestLineAndFields(head.method(), head.target(), f);
         HttpExchange o = owner;
         if (!isOpen() && o != null) {
             // closed while it sat in a pool: report it like any close before the response
@@ -108,23 +110,44 @@ final class BackendConnectionImpl implements BackendConnection {
 
     @Override
     public boolean write(ByteBuffer data) {
-        if (!data.hasRemaining()) {
+        int n = data.remaining();
+        if (n == 0) {
             return writable();
         }
         if (requestChunked) {
-            session.write(IoBuffer.wrap((Long.toHexString(data.remaining()) + "\r\n").getBytes(StandardCharsets.ISO_8859_1)));
-            session.write(IoBuffer.wrap(data));
-            session.write(IoBuffer.wrap(CRLF));
+            if (n <= Coalesce.LIMIT) {
+                session.write(IoBuffer.wrap(Coalesce.join(pendingHead, Coalesce.chunkSize(n), data, ByteBuffer.wrap(CRLF))));
+                pendingHead = null;
+            } else {
+                flushHead();
+                session.write(IoBuffer.wrap(Coalesce.chunkSize(n)));
+                session.write(IoBuffer.wrap(data));
+                session.write(IoBuffer.wrap(CRLF));
+            }
+        } else if (pendingHead != null && n <= Coalesce.LIMIT) {
+            session.write(IoBuffer.wrap(Coalesce.join(pendingHead, data)));
+            pendingHead = null;
         } else {
+            flushHead();
             session.write(IoBuffer.wrap(data));
         }
         return writable();
     }
 
+    private void flushHead() {
+        if (pendingHead != null) {
+            session.write(IoBuffer.wrap(pendingHead));
+            pendingHead = null;
+        }
+    }
+
     @Override
     public void endBody() {
         if (requestChunked && !requestEnded) {
-            session.write(IoBuffer.wrap(LAST_CHUNK));
+            session.write(IoBuffer.wrap(Coalesce.join(pendingHead, ByteBuffer.wrap(LAST_CHUNK))));
+            pendingHead = null;
+        } else {
+            flushHead();
         }
         requestEnded = true;
         if (state == State.IDLE && keepAlive) {
@@ -183,6 +206,7 @@ final class BackendConnectionImpl implements BackendConnection {
 
     @Override
     public void close() {
+        pendingHead = null;
         state = State.CLOSED;
         session.closeNow();
     }

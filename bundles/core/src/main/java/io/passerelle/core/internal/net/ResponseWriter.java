@@ -30,6 +30,7 @@ final class ResponseWriter implements ResponseSink {
     private long bodyBytes;
     private boolean closeAfter;
     private Runnable drainTask;
+    private ByteBuffer pendingHead;
 
     ResponseWriter(HttpExchange exchange, IoSession session) {
         this.exchange = exchange;
@@ -65,7 +66,15 @@ final class ResponseWriter implements ResponseSink {
         } else if (http10) {
             f.add("Connection", "keep-alive");
         }
-        session.write(IoBuffer.wrap(HeadWriter.statusLineAndFields("HTTP/1.1", status, head.reason(), f)));
+        // held until the first body bytes or the end, to go out in the same write
+        pendingHead = HeadWriter.statusLineAndFields("HTTP/1.1", status, head.reason(), f);
+    }
+
+    private void flushHead() {
+        if (pendingHead != null) {
+            session.write(IoBuffer.wrap(pendingHead));
+            pendingHead = null;
+        }
     }
 
     @Override
@@ -79,10 +88,20 @@ final class ResponseWriter implements ResponseSink {
         }
         bodyBytes += n;
         if (mode == Mode.CHUNKED) {
-            session.write(IoBuffer.wrap((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.ISO_8859_1)));
-            session.write(IoBuffer.wrap(data));
-            session.write(IoBuffer.wrap(CRLF));
+            if (n <= Coalesce.LIMIT) {
+                session.write(IoBuffer.wrap(Coalesce.join(pendingHead, Coalesce.chunkSize(n), data, ByteBuffer.wrap(CRLF))));
+                pendingHead = null;
+            } else {
+                flushHead();
+                session.write(IoBuffer.wrap(Coalesce.chunkSize(n)));
+                session.write(IoBuffer.wrap(data));
+                session.write(IoBuffer.wrap(CRLF));
+            }
+        } else if (pendingHead != null && n <= Coalesce.LIMIT) {
+            session.write(IoBuffer.wrap(Coalesce.join(pendingHead, data)));
+            pendingHead = null;
         } else {
+            flushHead();
             session.write(IoBuffer.wrap(data));
         }
         return writable();
@@ -120,7 +139,10 @@ final class ResponseWriter implements ResponseSink {
         }
         ended = true;
         if (mode == Mode.CHUNKED) {
-            session.write(IoBuffer.wrap(LAST_CHUNK));
+            session.write(IoBuffer.wrap(Coalesce.join(pendingHead, ByteBuffer.wrap(LAST_CHUNK))));
+            pendingHead = null;
+        } else {
+            flushHead();
         }
         exchange.finish(!closeAfter);
     }
@@ -150,6 +172,7 @@ final class ResponseWriter implements ResponseSink {
 
     @Override
     public void abort() {
+        pendingHead = null;
         ended = true;
         closeAfter = true;
         session.closeNow();
