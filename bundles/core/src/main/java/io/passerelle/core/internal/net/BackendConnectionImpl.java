@@ -2,7 +2,6 @@ package io.passerelle.core.internal.net;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 
 import org.apache.mina.core.buffer.IoBuffer;
 import org.apache.mina.core.session.IdleStatus;
@@ -26,10 +25,6 @@ import io.passerelle.core.internal.http.ResponseHeadParser;
  */
 final class BackendConnectionImpl implements BackendConnection {
 
-    static final int HIGH_WATER = 256 * 1024;
-    static final int LOW_WATER = 64 * 1024;
-    private static final byte[] CRLF = {'\r', '\n'};
-    private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
 
     private enum State { IDLE, HEAD, LENGTH, CHUNKED, UNTIL_CLOSE, UPGRADED, CLOSED }
 
@@ -48,15 +43,15 @@ final class BackendConnectionImpl implements BackendConnection {
     private boolean keepAlive;
     private boolean reusable;
     private boolean started;
-    private Runnable drainTask;
     private ByteBuffer leftover;
     private TunnelRelay relay;
     private volatile boolean readSuspended;
-    private ByteBuffer pendingHead;
+    private final FramedOutput out;
 
     BackendConnectionImpl(IoSession session, String key) {
         this.session = session;
         this.key = key;
+        this.out = new FramedOutput(session);
     }
 
     @Override
@@ -80,7 +75,7 @@ final class BackendConnectionImpl implements BackendConnection {
     public void unbind(Runnable onClose) {
         this.owner = null;
         this.listener = null;
-        this.drainTask = null;
+        out.clearDrain();
         this.onCloseUnbound = onClose;
         if (!session.isConnected() || state == State.CLOSED) {
             onClose.run();
@@ -100,7 +95,7 @@ final class BackendConnectionImpl implements BackendConnection {
         parser.reset();
         state = State.HEAD;
         // held until the first body bytes or the end of the body, to go out in the same write
-        pendingHead = HeadWriter.requestLineAndFields(head.method(), head.target(), f);
+        out.head(HeadWriter.requestLineAndFields(head.method(), head.target(), f), requestChunked);
         HttpExchange o = owner;
         if (!isOpen() && o != null) {
             // closed while it sat in a pool: report it like any close before the response
@@ -110,44 +105,13 @@ final class BackendConnectionImpl implements BackendConnection {
 
     @Override
     public boolean write(ByteBuffer data) {
-        int n = data.remaining();
-        if (n == 0) {
-            return writable();
-        }
-        if (requestChunked) {
-            if (n <= Coalesce.LIMIT) {
-                session.write(IoBuffer.wrap(Coalesce.join(pendingHead, Coalesce.chunkSize(n), data, ByteBuffer.wrap(CRLF))));
-                pendingHead = null;
-            } else {
-                flushHead();
-                session.write(IoBuffer.wrap(Coalesce.chunkSize(n)));
-                session.write(IoBuffer.wrap(data));
-                session.write(IoBuffer.wrap(CRLF));
-            }
-        } else if (pendingHead != null && n <= Coalesce.LIMIT) {
-            session.write(IoBuffer.wrap(Coalesce.join(pendingHead, data)));
-            pendingHead = null;
-        } else {
-            flushHead();
-            session.write(IoBuffer.wrap(data));
-        }
-        return writable();
-    }
-
-    private void flushHead() {
-        if (pendingHead != null) {
-            session.write(IoBuffer.wrap(pendingHead));
-            pendingHead = null;
-        }
+        return out.data(data);
     }
 
     @Override
     public void endBody() {
-        if (requestChunked && !requestEnded) {
-            session.write(IoBuffer.wrap(Coalesce.join(pendingHead, ByteBuffer.wrap(LAST_CHUNK))));
-            pendingHead = null;
-        } else {
-            flushHead();
+        if (!requestEnded) {
+            out.end();
         }
         requestEnded = true;
         if (state == State.IDLE && keepAlive) {
@@ -155,17 +119,9 @@ final class BackendConnectionImpl implements BackendConnection {
         }
     }
 
-    boolean writable() {
-        return session.getScheduledWriteBytes() < HIGH_WATER;
-    }
-
     @Override
     public void onDrain(Runnable task) {
-        if (session.getScheduledWriteBytes() < LOW_WATER) {
-            task.run();
-        } else {
-            drainTask = task;
-        }
+        out.onDrain(task);
     }
 
     @Override
@@ -206,7 +162,7 @@ final class BackendConnectionImpl implements BackendConnection {
 
     @Override
     public void close() {
-        pendingHead = null;
+        out.discard();
         state = State.CLOSED;
         session.closeNow();
     }
@@ -295,12 +251,8 @@ final class BackendConnectionImpl implements BackendConnection {
     private void onSent() {
         if (relay != null) {
             relay.backendDrained();
-            return;
-        }
-        Runnable task = drainTask;
-        if (task != null && session.getScheduledWriteBytes() < LOW_WATER) {
-            drainTask = null;
-            task.run();
+        } else {
+            out.sent();
         }
     }
 

@@ -1,7 +1,6 @@
 package io.passerelle.core.internal.net;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 
 import org.apache.mina.core.buffer.IoBuffer;
 import org.apache.mina.core.session.IoSession;
@@ -14,27 +13,22 @@ import io.passerelle.core.internal.http.HeadWriter;
 /** Frames the response of one exchange onto the client connection (HTTP/1.1 front end). */
 final class ResponseWriter implements ResponseSink {
 
-    static final int HIGH_WATER = 256 * 1024;
-    static final int LOW_WATER = 64 * 1024;
-    private static final byte[] CRLF = {'\r', '\n'};
-    private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
-
     private enum Mode { NONE, LENGTH, CHUNKED, UNTIL_CLOSE }
 
     private final HttpExchange exchange;
     private final IoSession session;
+    private final FramedOutput out;
     private boolean committed;
     private boolean ended;
     private Mode mode;
     private int status;
     private long bodyBytes;
     private boolean closeAfter;
-    private Runnable drainTask;
-    private ByteBuffer pendingHead;
 
     ResponseWriter(HttpExchange exchange, IoSession session) {
         this.exchange = exchange;
         this.session = session;
+        this.out = new FramedOutput(session);
     }
 
     @Override
@@ -67,14 +61,7 @@ final class ResponseWriter implements ResponseSink {
             f.add("Connection", "keep-alive");
         }
         // held until the first body bytes or the end, to go out in the same write
-        pendingHead = HeadWriter.statusLineAndFields("HTTP/1.1", status, head.reason(), f);
-    }
-
-    private void flushHead() {
-        if (pendingHead != null) {
-            session.write(IoBuffer.wrap(pendingHead));
-            pendingHead = null;
-        }
+        out.head(HeadWriter.statusLineAndFields("HTTP/1.1", status, head.reason(), f), mode == Mode.CHUNKED);
     }
 
     @Override
@@ -82,51 +69,21 @@ final class ResponseWriter implements ResponseSink {
         if (!committed || ended) {
             throw new IllegalStateException("write outside of a response body");
         }
-        int n = data.remaining();
-        if (n == 0 || mode == Mode.NONE) {
-            return writable();
+        if (mode == Mode.NONE) {
+            return out.writable();
         }
-        bodyBytes += n;
-        if (mode == Mode.CHUNKED) {
-            if (n <= Coalesce.LIMIT) {
-                session.write(IoBuffer.wrap(Coalesce.join(pendingHead, Coalesce.chunkSize(n), data, ByteBuffer.wrap(CRLF))));
-                pendingHead = null;
-            } else {
-                flushHead();
-                session.write(IoBuffer.wrap(Coalesce.chunkSize(n)));
-                session.write(IoBuffer.wrap(data));
-                session.write(IoBuffer.wrap(CRLF));
-            }
-        } else if (pendingHead != null && n <= Coalesce.LIMIT) {
-            session.write(IoBuffer.wrap(Coalesce.join(pendingHead, data)));
-            pendingHead = null;
-        } else {
-            flushHead();
-            session.write(IoBuffer.wrap(data));
-        }
-        return writable();
-    }
-
-    boolean writable() {
-        return session.getScheduledWriteBytes() < HIGH_WATER;
+        bodyBytes += data.remaining();
+        return out.data(data);
     }
 
     @Override
     public void onDrain(Runnable task) {
-        if (session.getScheduledWriteBytes() < LOW_WATER) {
-            task.run();
-        } else {
-            drainTask = task;
-        }
+        out.onDrain(task);
     }
 
     /** messageSent on the client session. */
     void sent() {
-        Runnable task = drainTask;
-        if (task != null && session.getScheduledWriteBytes() < LOW_WATER) {
-            drainTask = null;
-            task.run();
-        }
+        out.sent();
     }
 
     @Override
@@ -138,12 +95,7 @@ final class ResponseWriter implements ResponseSink {
             throw new IllegalStateException("end before head");
         }
         ended = true;
-        if (mode == Mode.CHUNKED) {
-            session.write(IoBuffer.wrap(Coalesce.join(pendingHead, ByteBuffer.wrap(LAST_CHUNK))));
-            pendingHead = null;
-        } else {
-            flushHead();
-        }
+        out.end();
         exchange.finish(!closeAfter);
     }
 
@@ -172,7 +124,7 @@ final class ResponseWriter implements ResponseSink {
 
     @Override
     public void abort() {
-        pendingHead = null;
+        out.discard();
         ended = true;
         closeAfter = true;
         session.closeNow();

@@ -14,9 +14,6 @@ import io.passerelle.core.internal.route.Route;
  */
 final class TunnelRelay {
 
-    static final int HIGH_WATER = 256 * 1024;
-    static final int LOW_WATER = 64 * 1024;
-
     private final HttpExchange exchange;
     private final FrontConnection client;
     private final BackendConnectionImpl backend;
@@ -65,7 +62,7 @@ final class TunnelRelay {
         }
         up += data.remaining();
         backend.session.write(IoBuffer.wrap(data));
-        if (backend.session.getScheduledWriteBytes() > HIGH_WATER) {
+        if (backend.session.getScheduledWriteBytes() > FramedOutput.HIGH_WATER) {
             clientHeld = true;
             client.suspendRead();
         }
@@ -77,7 +74,7 @@ final class TunnelRelay {
         }
         down += data.remaining();
         client.session.write(IoBuffer.wrap(data));
-        if (client.session.getScheduledWriteBytes() > HIGH_WATER) {
+        if (client.session.getScheduledWriteBytes() > FramedOutput.HIGH_WATER) {
             backendHeld = true;
             backend.suspendRead();
         }
@@ -85,14 +82,14 @@ final class TunnelRelay {
 
     /** The client's write queue moved: maybe let the backend talk again. */
     void clientDrained() {
-        if (backendHeld && client.session.getScheduledWriteBytes() < LOW_WATER) {
+        if (backendHeld && client.session.getScheduledWriteBytes() < FramedOutput.LOW_WATER) {
             backendHeld = false;
             backend.resumeRead();
         }
     }
 
     void backendDrained() {
-        if (clientHeld && backend.session.getScheduledWriteBytes() < LOW_WATER) {
+        if (clientHeld && backend.session.getScheduledWriteBytes() < FramedOutput.LOW_WATER) {
             clientHeld = false;
             client.resumeRead();
         }
