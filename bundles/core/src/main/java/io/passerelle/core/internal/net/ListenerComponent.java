@@ -57,7 +57,7 @@ public final class ListenerComponent {
     }
 
     @Modified
-    synchronized void modified(Map<String, Object> props) {
+    public synchronized void modified(Map<String, Object> props) {
         apply(props);
     }
 
