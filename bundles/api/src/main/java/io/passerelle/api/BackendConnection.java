@@ -55,8 +55,8 @@ public interface BackendConnection {
     void resumeRead();
 
     /**
-     * Sets the read timeout: {@link BackendListener#onTimeout()} fires after this long without any byte
-     * from the backend while a response is awaited or streaming. 0 turns it off.
+     * Sets the timeout: {@link BackendListener#onTimeout()} fires after this long without any byte read
+     * from or written to the backend while a response is awaited or streaming. 0 turns it off.
      */
     void setReadTimeout(long millis);
 

@@ -207,6 +207,7 @@ final class ProxyExchange implements ConnectHandler, BackendListener {
         BackendConnection c = conn;
         conn = null;
         if (c != null) {
+            c.unbind(() -> { }); // no late event of it reaches this exchange
             c.close();
         }
     }

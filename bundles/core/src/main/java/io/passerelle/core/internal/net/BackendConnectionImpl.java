@@ -142,7 +142,8 @@ final class BackendConnectionImpl implements BackendConnection {
 
     @Override
     public void setReadTimeout(long millis) {
-        session.getConfig().setIdleTime(IdleStatus.READER_IDLE, millis <= 0 ? 0 : (int) Math.max(1, (millis + 999) / 1000));
+        // idle in both directions: a long upload the backend reads without answering yet is not a timeout
+        session.getConfig().setIdleTime(IdleStatus.BOTH_IDLE, millis <= 0 ? 0 : (int) Math.max(1, (millis + 999) / 1000));
     }
 
     @Override
@@ -209,7 +210,7 @@ final class BackendConnectionImpl implements BackendConnection {
 
     void idle(IdleStatus status) {
         HttpExchange o = owner;
-        if (o != null && status == IdleStatus.READER_IDLE && (state == State.HEAD || state == State.LENGTH
+        if (o != null && status == IdleStatus.BOTH_IDLE && (state == State.HEAD || state == State.LENGTH
                 || state == State.CHUNKED || state == State.UNTIL_CLOSE)) {
             o.connection().ctx.execute(() -> {
                 BackendListener l = listener;
