@@ -174,4 +174,32 @@ public class RouteLifecycleIT extends PasserelleTestSupport {
         assertTrue("listener main in:\n" + output, output.contains("main"));
         assertTrue("port " + port + " in:\n" + output, output.contains(port));
     }
+
+    @Test
+    public void eachRequestIsLoggedInApacheCombinedFormatToPasserelleAccessLog() throws Exception {
+        TestBackend a = startBackend("A");
+        writeCfg("io.passerelle.route-t7.cfg", "path", "/t7/", "url", a.url());
+        awaitHttp("/t7/logged", 200, a.bodyFor("/logged"));
+
+        java.nio.file.Path accessLog = karafLog().getParent().resolve("passerelle-access.log");
+        java.util.regex.Pattern combined = java.util.regex.Pattern.compile(
+            "^127\\.0\\.0\\.1 - - \\[\\d{2}/\\w{3}/\\d{4}:\\d{2}:\\d{2}:\\d{2} [+-]\\d{4}\\] "
+            + "\"GET /t7/logged HTTP/1\\.1\" 200 \\d+ \"-\" \"[^\"]*\"$");
+        await("a combined-format line for GET /t7/logged in " + accessLog, () -> java.nio.file.Files.exists(accessLog)
+            && java.nio.file.Files.readAllLines(accessLog).stream().anyMatch(l -> combined.matcher(l).matches()));
+        assertTrue("the access log stays out of karaf.log",
+            karafLogLines(l -> l.contains("GET /t7/logged")).isEmpty());
+    }
+
+    @Test
+    public void aRouteWhoseSchemeHasNoHandlerAnswers503AndShowsTheFeatureItWaitsFor() throws Exception {
+        writeCfg("io.passerelle.route-t8.cfg", "path", "/t8/", "url", "ws://127.0.0.1:9/");
+
+        awaitHttp("/t8/x", 503, null);
+
+        String output = executeCommand("proxy:routes t8");
+        assertTrue("t8 waits for passerelle-wstunnel in:\n" + output, output.contains("waiting for passerelle-wstunnel"));
+        await("one WARN naming the missing feature", () -> karafLogLines(
+            l -> l.contains("| WARN ") && l.contains("Route t8") && l.contains("passerelle-wstunnel")).size() == 1);
+    }
 }
