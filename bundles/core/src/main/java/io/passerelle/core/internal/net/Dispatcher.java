@@ -62,7 +62,7 @@ public final class Dispatcher {
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    synchronized void bindRequestHook(RequestHook hook, Map<String, Object> props) {
+    public synchronized void bindRequestHook(RequestHook hook, Map<String, Object> props) {
         Object o = props.get(RequestHook.ORDER);
         int order = 0;
         if (o != null) {
@@ -76,7 +76,7 @@ public final class Dispatcher {
         publishHooks();
     }
 
-    synchronized void unbindRequestHook(RequestHook hook) {
+    public synchronized void unbindRequestHook(RequestHook hook) {
         hookOrder.remove(hook);
         publishHooks();
     }
