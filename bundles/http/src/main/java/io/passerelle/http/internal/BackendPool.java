@@ -72,10 +72,6 @@ final class BackendPool {
         }
     }
 
-    int idleCount() {
-        return slots.values().stream().mapToInt(s -> s.size.get()).sum();
-    }
-
     void closeAll() {
         for (Slot slot : slots.values()) {
             Parked p;

@@ -1,7 +1,5 @@
 package io.passerelle.core.internal.config;
 
-import java.util.Dictionary;
-import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -28,15 +26,6 @@ public record ConfigSource(String pid, String file, String alias, Map<String, St
             file = file.substring(5);
         }
         return new ConfigSource(pid, file, alias(factoryPid, pid, file), values);
-    }
-
-    public static ConfigSource of(String factoryPid, Dictionary<String, ?> dict) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (Enumeration<String> e = dict.keys(); e.hasMoreElements();) {
-            String k = e.nextElement();
-            m.put(k, dict.get(k));
-        }
-        return of(factoryPid, m);
     }
 
     private static String alias(String factoryPid, String pid, String file) {

@@ -135,7 +135,7 @@ public final class Dispatcher {
                 return;
             }
             if (r instanceof HookResult.Proxy proxy) {
-                serve(ex, null, proxy.url());
+                proxyTo(ex, proxy.url());
                 return;
             }
             HookResult.Proceed p = (HookResult.Proceed) r;
@@ -183,7 +183,8 @@ public final class Dispatcher {
         ex.response().error(404);
     }
 
-    private void serve(HttpExchange ex, Route route, URI url) {
+    /** A hook's proxy decision: the URL's scheme handler serves it under a synthetic route. */
+    private void proxyTo(HttpExchange ex, URI url) {
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase();
         SchemeHandler handler = handlers.get(scheme);
         if (handler == null) {
@@ -191,7 +192,7 @@ public final class Dispatcher {
             ex.response().error(503);
             return;
         }
-        invoke(handler, ex, new ProxyTarget(url, route != null ? route : HookRoute.of(url)));
+        invoke(handler, ex, new ProxyTarget(url, HookRoute.of(url)));
     }
 
     private static void invoke(SchemeHandler handler, HttpExchange ex, ProxyTarget target) {

@@ -23,7 +23,6 @@ final class HttpExchange implements Exchange {
     private final FrontRequest front;
     private final RequestBody body;
     private final ResponseWriter response;
-    private final long startNanos = System.nanoTime();
     private final long startMillis = System.currentTimeMillis();
     private RequestHead request;
     private BackendConnectorImpl connector;
@@ -186,10 +185,6 @@ final class HttpExchange implements Exchange {
             }
             completion = null;
         }
-    }
-
-    long durationMicros() {
-        return (System.nanoTime() - startNanos) / 1000;
     }
 
     long startMillis() {

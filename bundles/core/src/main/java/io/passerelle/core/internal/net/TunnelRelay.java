@@ -19,8 +19,6 @@ final class TunnelRelay {
     private final BackendConnectionImpl backend;
     private final Route route;
     private final long idleMillis;
-    private final long openedAt = System.currentTimeMillis();
-    private long up;
     private long down;
     private boolean clientHeld;
     private boolean backendHeld;
@@ -60,7 +58,6 @@ final class TunnelRelay {
         if (closed) {
             return;
         }
-        up += data.remaining();
         backend.session.write(IoBuffer.wrap(data));
         if (backend.session.getScheduledWriteBytes() > FramedOutput.HIGH_WATER) {
             clientHeld = true;
@@ -141,16 +138,8 @@ final class TunnelRelay {
         }
     }
 
-    long bytesUp() {
-        return up;
-    }
-
     long bytesDown() {
         return down;
-    }
-
-    long openedAt() {
-        return openedAt;
     }
 
     /** Joins what was kept with more bytes. */

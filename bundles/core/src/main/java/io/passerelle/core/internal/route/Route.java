@@ -29,22 +29,16 @@ public final class Route implements RouteInfo {
         }
     }
 
-    private final String pid;
     private final RouteSpec spec;
     private final long generation;
     private final Stats stats;
     private final URI url;
 
-    public Route(String pid, RouteSpec spec, long generation, Stats stats) {
-        this.pid = pid;
+    public Route(RouteSpec spec, long generation, Stats stats) {
         this.spec = spec;
         this.generation = generation;
         this.stats = stats;
         this.url = spec.url() == null ? null : URI.create(spec.url().replaceAll("\\$(\\d)", "x"));
-    }
-
-    public String pid() {
-        return pid;
     }
 
     public RouteSpec spec() {

@@ -1,9 +1,7 @@
 package io.passerelle.core.internal.route;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -24,7 +22,7 @@ public final class RouteTable {
     /** Adds or replaces the route of a configuration; returns the new generation. */
     public synchronized Route put(String pid, RouteSpec spec) {
         Route.Stats stats = statsByName.computeIfAbsent(spec.name(), n -> new Route.Stats());
-        Route route = new Route(pid, spec, generations.incrementAndGet(), stats);
+        Route route = new Route(spec, generations.incrementAndGet(), stats);
         byPid.put(pid, route);
         publish();
         return route;
@@ -49,9 +47,5 @@ public final class RouteTable {
     /** The routes in evaluation order (do not modify the array). */
     public Route[] routes() {
         return snapshot;
-    }
-
-    public List<Route> list() {
-        return new ArrayList<>(Arrays.asList(snapshot));
     }
 }

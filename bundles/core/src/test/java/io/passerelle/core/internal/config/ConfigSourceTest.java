@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Dictionary;
 import java.util.HashMap;
-import java.util.Hashtable;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -105,17 +103,6 @@ class ConfigSourceTest {
         assertNull(c.get("url"));
         assertEquals("d", c.get("url", "d"));
         assertEquals(60_000, c.duration("missing", "60s"));
-    }
-
-    @Test
-    void dictionaryGivesTheSameAsAMap() {
-        Dictionary<String, Object> dict = new Hashtable<>();
-        dict.put("service.pid", GENERATED_PID);
-        dict.put("felix.fileinstall.filename", FILE_URL);
-        dict.put("url", "ws://b/");
-        ConfigSource c = ConfigSource.of(FACTORY, dict);
-        assertEquals("ws2", c.name());
-        assertEquals(Map.of("url", "ws://b/"), c.values());
     }
 
     @Test

@@ -33,7 +33,7 @@ class RouteTableTest {
     @Test
     void emptyTableHasNoRoutes() {
         assertEquals(0, table.routes().length);
-        assertEquals(List.of(), table.list());
+        assertEquals(0, table.routes().length);
     }
 
     @Test
@@ -73,7 +73,7 @@ class RouteTableTest {
         assertEquals(2, table.routes().length);
         assertSame(v2, first("/ws2/x"));
         assertEquals("ws://new/x", first("/ws2/x").spec().map("/ws2/x"));
-        assertTrue(table.list().stream().noneMatch(r -> r == v1), "the old generation is gone");
+        assertTrue(java.util.Arrays.stream(table.routes()).noneMatch(r -> r == v1), "the old generation is gone");
     }
 
     @Test
