@@ -202,4 +202,25 @@ public class RouteLifecycleIT extends PasserelleTestSupport {
         await("one WARN naming the missing feature", () -> karafLogLines(
             l -> l.contains("| WARN ") && l.contains("Route t8") && l.contains("passerelle-wstunnel")).size() == 1);
     }
+
+    @Test
+    public void theRoutesAndListenersAreJmxAttributes() throws Exception {
+        TestBackend a = startBackend("A");
+        writeCfg("io.passerelle.route-t9.cfg", "path", "/t9/", "url", a.url());
+        awaitHttp("/t9/x", 200, a.bodyFor("/x"));
+
+        javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        javax.management.ObjectName proxy = new javax.management.ObjectName("io.passerelle:type=Proxy");
+        javax.management.openmbean.CompositeData[] routes =
+            (javax.management.openmbean.CompositeData[]) server.getAttribute(proxy, "Routes");
+        javax.management.openmbean.CompositeData t9 = java.util.Arrays.stream(routes)
+            .filter(r -> "t9".equals(r.get("name"))).findFirst().orElseThrow();
+        assertEquals(a.url(), t9.get("url"));
+        assertEquals("active", t9.get("state"));
+        assertTrue("requests counted: " + t9, (Long) t9.get("requests") >= 1);
+        javax.management.openmbean.CompositeData[] listeners =
+            (javax.management.openmbean.CompositeData[]) server.getAttribute(proxy, "Listeners");
+        assertTrue(java.util.Arrays.stream(listeners).anyMatch(l -> "main".equals(l.get("name"))
+            && ((String) l.get("address")).endsWith(":" + listenerPort())));
+    }
 }
