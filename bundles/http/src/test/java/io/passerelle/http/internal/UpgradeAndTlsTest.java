@@ -76,6 +76,21 @@ class UpgradeAndTlsTest {
     }
 
     @Test
+    void aHalfClosedClientStillReceivesWhatTheBackendSendsAfterwards() throws Exception {
+        try (ProxyHarness proxy = new ProxyHarness(); ServerSocket backend = upgradingBackend("foo/1")) {
+            proxy.route("up", "path", "/up/", "url", "http://127.0.0.1:" + backend.getLocalPort() + "/", "upgrade", "foo/1");
+            try (RawClient c = new RawClient(proxy.port)) {
+                assertEquals(101, c.send("GET /up/x HTTP/1.1\r\nHost: h\r\nConnection: Upgrade\r\nUpgrade: foo/1\r\n\r\n")
+                        .read(true).status());
+                c.send("last words");
+                c.socket.shutdownOutput(); // FIN: the backend sees end of input after the bytes, and answers them
+                byte[] rest = c.socket.getInputStream().readAllBytes(); // until the backend's own FIN arrives
+                assertArrayEquals("LAST WORDS".getBytes(StandardCharsets.ISO_8859_1), rest);
+            }
+        }
+    }
+
+    @Test
     void a101WithAnotherUpgradeIs502() throws Exception {
         try (ProxyHarness proxy = new ProxyHarness(); ServerSocket backend = upgradingBackend("bar/2")) {
             proxy.route("up", "path", "/up/", "url", "http://127.0.0.1:" + backend.getLocalPort() + "/", "upgrade", "foo/1");

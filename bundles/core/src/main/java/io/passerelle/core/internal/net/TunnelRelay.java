@@ -10,7 +10,9 @@ import io.passerelle.core.internal.route.Route;
 /**
  * Copies bytes both ways between a client connection and a backend connection after a {@code 101}, with
  * watermark backpressure: when one side's write queue passes the high mark, reading from the other side is
- * suspended until the queue drains under the low mark. Runs in the client connection's context.
+ * suspended until the queue drains under the low mark. A FIN from one side is passed on to the other once
+ * what preceded it is written, while the other direction goes on draining; the tunnel closes when both
+ * sides have ended, either side closes, or it is idle too long. Runs in the client connection's context.
  */
 final class TunnelRelay {
 
@@ -23,6 +25,10 @@ final class TunnelRelay {
     private boolean clientHeld;
     private boolean backendHeld;
     private boolean closed;
+    private boolean clientEnded;
+    private boolean backendEnded;
+    private boolean finOnBackendPending;
+    private boolean finOnClientPending;
 
     TunnelRelay(HttpExchange exchange, FrontConnection client, BackendConnectionImpl backend, Route route,
             long idleMillis) {
@@ -79,25 +85,59 @@ final class TunnelRelay {
 
     /** The client's write queue moved: maybe let the backend talk again. */
     void clientDrained() {
-        if (backendHeld && client.session.getScheduledWriteBytes() < FramedOutput.LOW_WATER) {
+        if (backendHeld && !backendEnded && client.session.getScheduledWriteBytes() < FramedOutput.LOW_WATER) {
             backendHeld = false;
             backend.resumeRead();
         }
+        passFinOn();
     }
 
     void backendDrained() {
-        if (clientHeld && backend.session.getScheduledWriteBytes() < FramedOutput.LOW_WATER) {
+        if (clientHeld && !clientEnded && backend.session.getScheduledWriteBytes() < FramedOutput.LOW_WATER) {
             clientHeld = false;
             client.resumeRead();
         }
+        passFinOn();
     }
 
+    /** The client sent FIN: pass it on to the backend once what the client sent is written, keep relaying back. */
     void clientInputClosed() {
-        close();
+        clientEnded = true;
+        client.suspendRead();
+        if (backendEnded) {
+            close();
+        } else {
+            finOnBackendPending = true;
+            passFinOn();
+        }
     }
 
+    /** The backend sent FIN: pass it on to the client once written, keep relaying the client's bytes. */
     void backendInputClosed() {
-        close();
+        backendEnded = true;
+        backend.suspendRead();
+        if (clientEnded) {
+            close();
+        } else {
+            finOnClientPending = true;
+            passFinOn();
+        }
+    }
+
+    /** Shuts the output of a side whose peer sent FIN, once its queued bytes are written. */
+    private void passFinOn() {
+        if (finOnBackendPending && backend.session.getScheduledWriteBytes() == 0) {
+            finOnBackendPending = false;
+            if (!HalfClose.shutdownOutput(backend.session)) {
+                close();
+            }
+        }
+        if (finOnClientPending && client.session.getScheduledWriteBytes() == 0) {
+            finOnClientPending = false;
+            if (!HalfClose.shutdownOutput(client.session)) {
+                close();
+            }
+        }
     }
 
     void clientClosed() {
