@@ -47,6 +47,11 @@ public final class HttpFields implements Iterable<HttpFields.Field> {
         return fields.removeIf(f -> f.name.equalsIgnoreCase(name));
     }
 
+    /** Removes every field whose name satisfies the predicate; returns whether one was removed. */
+    public boolean removeIf(java.util.function.Predicate<String> name) {
+        return fields.removeIf(f -> name.test(f.name));
+    }
+
     /** The value of the first field of that name, or null. */
     public String get(String name) {
         for (int i = 0, n = fields.size(); i < n; i++) {

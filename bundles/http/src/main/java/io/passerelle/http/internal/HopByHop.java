@@ -1,6 +1,7 @@
 package io.passerelle.http.internal;
 
 import java.util.List;
+import java.util.Locale;
 
 import io.passerelle.api.HttpFields;
 
@@ -14,13 +15,16 @@ final class HopByHop {
     }
 
     static void strip(HttpFields f) {
-        for (String named : f.tokens("Connection")) {
-            if (!named.equals("close") && !named.equals("keep-alive") && !named.equals("upgrade")) {
-                f.remove(named);
+        List<String> named = f.tokens("Connection");
+        f.removeIf(name -> isFixed(name) || (!named.isEmpty() && named.contains(name.toLowerCase(Locale.ROOT))));
+    }
+
+    private static boolean isFixed(String name) {
+        for (int i = 0, n = FIXED.size(); i < n; i++) {
+            if (FIXED.get(i).equalsIgnoreCase(name)) {
+                return true;
             }
         }
-        for (String name : FIXED) {
-            f.remove(name);
-        }
+        return false;
     }
 }

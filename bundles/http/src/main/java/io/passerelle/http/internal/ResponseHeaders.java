@@ -17,7 +17,7 @@ final class ResponseHeaders {
 
     static HttpFields forClient(HttpFields backend, RequestHead request, ClientInfo client, ProxyTarget target,
             boolean via, boolean keepUpgrade) {
-        HttpFields f = backend.copy();
+        HttpFields f = backend; // the backend's head belongs to this exchange: edited in place
         String upgrade = keepUpgrade ? f.get("Upgrade") : null;
         HopByHop.strip(f);
         if (upgrade != null) {
