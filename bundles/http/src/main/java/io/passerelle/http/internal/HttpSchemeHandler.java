@@ -24,10 +24,10 @@ import io.passerelle.api.RouteOptions;
 import io.passerelle.api.SchemeHandler;
 
 /**
- * The {@code http://} scheme handler (mod_proxy_http). Configured by {@code io.passerelle.http}; keeps the
+ * The {@code http://} and {@code https://} scheme handler (mod_proxy_http). Configured by {@code io.passerelle.http}; keeps the
  * keep-alive pools; on deactivation closes every connection it opened and ends its exchanges.
  */
-@Component(service = SchemeHandler.class, property = SchemeHandler.SCHEME + "=http",
+@Component(service = SchemeHandler.class, property = {SchemeHandler.SCHEME + "=http", SchemeHandler.SCHEME + "=https"},
         configurationPid = HttpSchemeHandler.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = HttpProxyConfig.class)
 public final class HttpSchemeHandler implements SchemeHandler {
@@ -37,6 +37,7 @@ public final class HttpSchemeHandler implements SchemeHandler {
 
     private final BackendPool pool = new BackendPool();
     private final Set<ProxyExchange> active = ConcurrentHashMap.newKeySet();
+    private final Set<String> unverified = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService reaper;
     private volatile HttpSettings settings = HttpSettings.DEFAULTS;
 
@@ -77,6 +78,10 @@ public final class HttpSchemeHandler implements SchemeHandler {
             if (o.allowsUpgrade(asked)) {
                 upgrade = RouteOptions.UPGRADE_NONE.equals(o.upgrade()) ? "websocket" : asked;
             }
+        }
+        if (!o.tlsVerify() && unverified.add(target.route().name())) {
+            LOG.warn("Route {}: tls.verify = false, backend certificates and host names are not checked",
+                    target.route().name());
         }
         ProxyExchange p = new ProxyExchange(this, exchange, target, settings, upgrade);
         active.add(p);

@@ -32,6 +32,8 @@ final class ProxyExchange implements ConnectHandler, BackendListener {
     private final RequestHead backendHead;
     private final String upgrade;
     private final String key;
+    private final boolean tls;
+    private final int port;
     private BackendConnection conn;
     private boolean reused;
     private boolean retried;
@@ -47,7 +49,9 @@ final class ProxyExchange implements ConnectHandler, BackendListener {
         this.upgrade = upgrade;
         this.backendHead = RequestHeaders.forBackend(ex.request(), ex.client(), target, ex.requestBody().length(),
                 settings.via(), upgrade);
-        this.key = target.url().getHost() + ":" + target.port(80) + "#" + ex.affinity();
+        this.tls = "https".equalsIgnoreCase(target.url().getScheme());
+        this.port = target.port(tls ? 443 : 80);
+        this.key = target.url().getScheme().toLowerCase() + "://" + target.url().getHost() + ":" + port + "#" + ex.affinity();
     }
 
     void start() {
@@ -63,7 +67,8 @@ final class ProxyExchange implements ConnectHandler, BackendListener {
 
     private void connect() {
         RouteOptions o = target.route().options();
-        ex.backends().connect(target.url().getHost(), target.port(80), ConnectOptions.plain(o.connectTimeoutMillis()), this);
+        ex.backends().connect(target.url().getHost(), port, new ConnectOptions(o.connectTimeoutMillis(), tls,
+                o.tlsTruststore(), o.tlsTruststorePassword(), o.tlsVerify()), this);
     }
 
     // ---- connect

@@ -65,7 +65,7 @@ class PoolTest {
             proxy.route("t", "path", "/t/", "url", backend.url());
             try (RawClient c = new RawClient(proxy.port)) {
                 assertEquals(200, c.send("GET /t/a HTTP/1.1\r\nHost: h\r\n\r\n").read().status());
-                proxy.dispatcher.unbindSchemeHandler(proxy.http, Map.of(SchemeHandler.SCHEME, "http"));
+                proxy.dispatcher.unbindSchemeHandler(proxy.http, Map.of(SchemeHandler.SCHEME, new String[] {"http", "https"}));
                 proxy.http.deactivate();
                 assertTrue(within(5, () -> backend.closed.get() == backend.connections.get()),
                         "every backend connection of the module closed");

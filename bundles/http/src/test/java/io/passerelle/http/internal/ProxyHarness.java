@@ -28,7 +28,7 @@ final class ProxyHarness implements AutoCloseable {
 
     ProxyHarness(Map<String, Object> httpConfig, Map<String, Object> listenerConfig) {
         http = new HttpSchemeHandler(httpConfig);
-        dispatcher.bindSchemeHandler(http, Map.of(SchemeHandler.SCHEME, "http"));
+        dispatcher.bindSchemeHandler(http, Map.of(SchemeHandler.SCHEME, new String[] {"http", "https"}));
         Map<String, Object> l = new HashMap<>(Map.of("service.pid", "io.passerelle.listener~main", "port", "0",
                 "host", "127.0.0.1"));
         l.putAll(listenerConfig);

@@ -52,6 +52,8 @@ final class BackendConnectionImpl implements BackendConnection {
         this.session = session;
         this.key = key;
         this.out = new FramedOutput(session);
+        // the close future, not sessionClosed: MINA 2.2's SslFilter can fail before passing sessionClosed on
+        session.getCloseFuture().addListener(f -> closed());
     }
 
     @Override

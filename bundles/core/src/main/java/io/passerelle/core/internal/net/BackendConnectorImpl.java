@@ -4,18 +4,23 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.security.GeneralSecurityException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
+import javax.net.ssl.SSLContext;
+
 import org.apache.mina.core.future.ConnectFuture;
+import org.apache.mina.filter.ssl.SslFilter;
 
 import io.passerelle.api.BackendConnector;
 import io.passerelle.api.ConnectHandler;
 import io.passerelle.api.ConnectOptions;
 
 /**
- * Opens backend connections for one exchange: resolves names on the resolver pool (never on an I/O thread),
- * connects through the shared connector, enforces the connect timeout, and reports in the exchange's context.
+ * Opens backend connections for one exchange: resolves names and loads trust stores on the resolver pool
+ * (never on an I/O thread), connects through the shared connector with TLS when asked (SNI and host name
+ * verification from the URL's host), enforces the connect timeout, and reports in the exchange's context.
  */
 final class BackendConnectorImpl implements BackendConnector {
 
@@ -31,39 +36,51 @@ final class BackendConnectorImpl implements BackendConnector {
 
     @Override
     public void connect(String host, int port, ConnectOptions options, ConnectHandler handler) {
-        if (options.tls()) {
-            handler.failed(new IOException("TLS to backends (https://, wss://) is not available in this version"), false);
-            return;
-        }
-        String key = host + ":" + port;
-        if (IPV4.matcher(host).matches() || host.indexOf(':') >= 0) {
+        String key = host + ":" + port + (options.tls() ? "+tls" : "");
+        String name = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        boolean literal = IPV4.matcher(name).matches() || name.indexOf(':') >= 0;
+        if (literal && !options.tls()) {
             try {
-                String literal = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-                open(new InetSocketAddress(InetAddress.getByName(literal), port), key, options, handler);
+                open(new InetSocketAddress(InetAddress.getByName(name), port), key, options, null, handler);
             } catch (UnknownHostException e) {
                 handler.failed(e, false);
             }
             return;
         }
+        // name lookups and trust store files are read on the resolver pool, never on an I/O thread
         core.resolver().execute(() -> {
             InetSocketAddress address;
+            SSLContext tls = null;
             try {
-                address = new InetSocketAddress(InetAddress.getByName(host), port);
-            } catch (UnknownHostException e) {
-                exchange.execute(() -> handler.failed(e, false));
+                if (options.tls()) {
+                    tls = core.tls().get(options);
+                }
+                // keep the name in the address: TLS takes the SNI and host name to verify from it, with no lookup
+                address = new InetSocketAddress(InetAddress.getByAddress(name, InetAddress.getByName(name).getAddress()), port);
+            } catch (IOException | GeneralSecurityException e) {
+                IOException cause = e instanceof IOException io ? io : new IOException("TLS setup: " + e.getMessage(), e);
+                exchange.execute(() -> handler.failed(cause, false));
                 return;
             }
-            open(address, key, options, handler);
+            open(address, key, options, tls, handler);
         });
     }
 
-    private void open(InetSocketAddress address, String key, ConnectOptions options, ConnectHandler handler) {
+    private void open(InetSocketAddress address, String key, ConnectOptions options, SSLContext tls,
+            ConnectHandler handler) {
         BackendConnectionImpl[] made = new BackendConnectionImpl[1];
         int affinity = exchange.affinity();
         ConnectFuture future = core.connector().connect(address, (session, f) -> {
             session.setAttribute(ProcessorPool.AFFINITY, affinity);
             made[0] = new BackendConnectionImpl(session, key);
             session.setAttribute(BackendIoHandler.CONNECTION, made[0]);
+            if (tls != null) {
+                SslFilter filter = new SslFilter(tls);
+                if (options.tlsVerify()) {
+                    filter.setEndpointIdentificationAlgorithm("HTTPS");
+                }
+                session.setAttribute(BackendIoHandler.TLS, filter);
+            }
         });
         var timeout = core.timer().schedule(future::cancel, options.connectTimeoutMillis(), TimeUnit.MILLISECONDS);
         future.addListener(f -> {

@@ -1,6 +1,7 @@
 package io.passerelle.core.internal.net;
 
 import org.apache.mina.core.buffer.IoBuffer;
+import org.apache.mina.core.filterchain.IoFilter;
 import org.apache.mina.core.service.IoHandlerAdapter;
 import org.apache.mina.core.session.AttributeKey;
 import org.apache.mina.core.session.IdleStatus;
@@ -12,10 +13,20 @@ import org.slf4j.LoggerFactory;
 final class BackendIoHandler extends IoHandlerAdapter {
 
     static final AttributeKey CONNECTION = new AttributeKey(BackendIoHandler.class, "connection");
+    /** The TLS filter a backend session must start with, set before the session is created. */
+    static final AttributeKey TLS = new AttributeKey(BackendIoHandler.class, "tls");
     private static final Logger LOG = LoggerFactory.getLogger(BackendIoHandler.class);
 
     private static BackendConnectionImpl of(IoSession session) {
         return (BackendConnectionImpl) session.getAttribute(CONNECTION);
+    }
+
+    @Override
+    public void sessionCreated(IoSession session) {
+        IoFilter tls = (IoFilter) session.removeAttribute(TLS);
+        if (tls != null) {
+            session.getFilterChain().addFirst("tls", tls);
+        }
     }
 
     @Override
@@ -49,14 +60,6 @@ final class BackendIoHandler extends IoHandlerAdapter {
             c.inputClosed();
         } else {
             session.closeNow();
-        }
-    }
-
-    @Override
-    public void sessionClosed(IoSession session) {
-        BackendConnectionImpl c = of(session);
-        if (c != null) {
-            c.closed();
         }
     }
 

@@ -106,8 +106,7 @@ public final class Dispatcher {
     /** The feature that brings a scheme's handler. */
     public static String featureFor(String scheme) {
         return switch (scheme) {
-            case "http" -> "passerelle-http";
-            case "https" -> "passerelle-http with TLS backends (a later version)";
+            case "http", "https" -> "passerelle-http";
             case "ws", "wss" -> "passerelle-wstunnel";
             case "balancer" -> "passerelle-balancer";
             default -> "a bundle serving " + scheme + "://";

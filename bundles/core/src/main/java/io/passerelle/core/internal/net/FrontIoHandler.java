@@ -32,7 +32,10 @@ final class FrontIoHandler extends IoHandlerAdapter {
             return;
         }
         session.getConfig().setIdleTime(IdleStatus.BOTH_IDLE, 1);
-        session.setAttribute(CONNECTION, new FrontConnection(session, listener));
+        FrontConnection c = new FrontConnection(session, listener);
+        session.setAttribute(CONNECTION, c);
+        // the close future, not sessionClosed: MINA 2.2's SslFilter can fail before passing sessionClosed on
+        session.getCloseFuture().addListener(f -> c.ctx.execute(c::closed));
     }
 
     @Override
@@ -66,14 +69,6 @@ final class FrontIoHandler extends IoHandlerAdapter {
             c.ctx.execute(c::inputClosed);
         } else {
             session.closeNow();
-        }
-    }
-
-    @Override
-    public void sessionClosed(IoSession session) {
-        FrontConnection c = of(session);
-        if (c != null) {
-            c.ctx.execute(c::closed);
         }
     }
 

@@ -26,6 +26,7 @@ public final class NetworkCore {
     private final NioSocketConnector connector;
     private final ScheduledThreadPoolExecutor timer;
     private final ExecutorService resolver;
+    private final TlsContexts tls = new TlsContexts();
 
     @Activate
     public NetworkCore() {
@@ -58,6 +59,10 @@ public final class NetworkCore {
 
     public ExecutorService resolver() {
         return resolver;
+    }
+
+    TlsContexts tls() {
+        return tls;
     }
 
     @Deactivate
