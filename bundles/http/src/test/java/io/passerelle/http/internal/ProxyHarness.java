@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import io.passerelle.api.SchemeHandler;
+import io.passerelle.core.internal.forward.HttpForwarderImpl;
 import io.passerelle.core.internal.net.AccessLog;
 import io.passerelle.core.internal.net.Dispatcher;
 import io.passerelle.core.internal.net.ListenerComponent;
@@ -27,7 +28,7 @@ final class ProxyHarness implements AutoCloseable {
     final int port;
 
     ProxyHarness(Map<String, Object> httpConfig, Map<String, Object> listenerConfig) {
-        http = new HttpSchemeHandler(httpConfig);
+        http = new HttpSchemeHandler(new HttpForwarderImpl(core), httpConfig);
         dispatcher.bindSchemeHandler(http, Map.of(SchemeHandler.SCHEME, new String[] {"http", "https"}));
         Map<String, Object> l = new HashMap<>(Map.of("service.pid", "io.passerelle.listener~main", "port", "0",
                 "host", "127.0.0.1"));

@@ -1,4 +1,4 @@
-package io.passerelle.http.internal;
+package io.passerelle.core.internal.forward;
 
 import java.util.List;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package io.passerelle.http.internal;
+package io.passerelle.core.internal.forward;
 
 import java.nio.ByteBuffer;
 
@@ -13,6 +13,7 @@ import io.passerelle.api.ConnectOptions;
 import io.passerelle.api.Exchange;
 import io.passerelle.api.ProxyTarget;
 import io.passerelle.api.RequestHead;
+import io.passerelle.api.ForwardSettings;
 import io.passerelle.api.ResponseHead;
 import io.passerelle.api.RouteOptions;
 
@@ -25,10 +26,11 @@ final class ProxyExchange implements ConnectHandler, BackendListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxyExchange.class);
 
-    private final HttpSchemeHandler module;
+    private final ForwardingImpl module;
     private final Exchange ex;
     private final ProxyTarget target;
-    private final HttpSettings settings;
+    private final ForwardSettings settings;
+    private final long tunnelIdleMillis;
     private final RequestHead backendHead;
     private final String upgrade;
     private final String key;
@@ -40,8 +42,11 @@ final class ProxyExchange implements ConnectHandler, BackendListener {
     private boolean bodyStarted;
     private boolean requestEnded;
     private boolean finished;
+    private boolean tunneled;
 
-    ProxyExchange(HttpSchemeHandler module, Exchange ex, ProxyTarget target, HttpSettings settings, String upgrade) {
+    ProxyExchange(ForwardingImpl module, Exchange ex, ProxyTarget target, ForwardSettings settings, String upgrade,
+            long tunnelIdleMillis) {
+        this.tunnelIdleMillis = tunnelIdleMillis;
         this.module = module;
         this.ex = ex;
         this.target = target;
@@ -141,7 +146,8 @@ final class ProxyExchange implements ConnectHandler, BackendListener {
                     ResponseHeaders.forClient(head.headers(), ex.request(), ex.client(), target, settings.via(), true));
             BackendConnection c = conn;
             conn = null;
-            ex.tunnel(relayed, c, target.route().options().timeoutMillis());
+            tunneled = true;
+            ex.tunnel(relayed, c, tunnelIdleMillis);
             return;
         }
         ex.response().head(new ResponseHead(head.status(), head.reason(),
@@ -225,8 +231,14 @@ final class ProxyExchange implements ConnectHandler, BackendListener {
         module.forget(this);
     }
 
-    /** The module is stopping. */
+    /** The module that forwarded it is stopping. */
     void shutdown() {
-        ex.execute(() -> fail(503, "passerelle-http stopping"));
+        ex.execute(() -> {
+            if (tunneled) {
+                ex.response().abort(); // closes the client side; the relay closes the backend side
+            } else {
+                fail(503, "the module serving this route is stopping");
+            }
+        });
     }
 }
