@@ -17,18 +17,19 @@ import io.passerelle.core.internal.route.RouteTable;
  * The real core and this module wired by hand as DS would wire them (no OSGi container): a listener on an
  * ephemeral loopback port, routes added from configuration maps.
  */
-final class ProxyHarness implements AutoCloseable {
+public final class ProxyHarness implements AutoCloseable {
 
-    final NetworkCore core = new NetworkCore();
-    final RouteTable table = new RouteTable();
-    final Dispatcher dispatcher = new Dispatcher(table);
-    final ListenerRegistry registry = new ListenerRegistry();
-    final HttpSchemeHandler http;
-    final ListenerComponent listener;
-    final int port;
+    public final NetworkCore core = new NetworkCore();
+    public final RouteTable table = new RouteTable();
+    public final Dispatcher dispatcher = new Dispatcher(table);
+    public final ListenerRegistry registry = new ListenerRegistry();
+    public final HttpForwarderImpl forwarder = new HttpForwarderImpl(core);
+    public final HttpSchemeHandler http;
+    public final ListenerComponent listener;
+    public final int port;
 
-    ProxyHarness(Map<String, Object> httpConfig, Map<String, Object> listenerConfig) {
-        http = new HttpSchemeHandler(new HttpForwarderImpl(core), httpConfig);
+    public ProxyHarness(Map<String, Object> httpConfig, Map<String, Object> listenerConfig) {
+        http = new HttpSchemeHandler(forwarder, httpConfig);
         dispatcher.bindSchemeHandler(http, Map.of(SchemeHandler.SCHEME, new String[] {"http", "https"}));
         Map<String, Object> l = new HashMap<>(Map.of("service.pid", "io.passerelle.listener~main", "port", "0",
                 "host", "127.0.0.1"));
@@ -38,18 +39,23 @@ final class ProxyHarness implements AutoCloseable {
         port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
     }
 
-    ProxyHarness() {
+    public ProxyHarness() {
         this(Map.of(), Map.of());
     }
 
     /** Adds a route from its keys, e.g. {@code route("t", "path", "/t/", "url", "http://...")}. */
-    void route(String name, String... keyValues) {
+    public void route(String name, String... keyValues) {
         Map<String, Object> props = new HashMap<>();
         props.put("service.pid", "io.passerelle.route~" + name);
         for (int i = 0; i < keyValues.length; i += 2) {
             props.put(keyValues[i], keyValues[i + 1]);
         }
         new RouteComponent(table, props);
+    }
+
+    /** Makes another scheme handler available, as DS would when its bundle starts. */
+    public void bind(SchemeHandler handler, String... schemes) {
+        dispatcher.bindSchemeHandler(handler, Map.of(SchemeHandler.SCHEME, schemes));
     }
 
     @Override

@@ -11,43 +11,43 @@ import java.util.Locale;
 import java.util.Map;
 
 /** A raw HTTP/1.1 client on one socket: writes bytes as given, reads responses framed as they say. */
-final class RawClient implements AutoCloseable {
+public final class RawClient implements AutoCloseable {
 
-    record Response(int status, Map<String, String> headers, byte[] body) {
-        String header(String name) {
+    public record Response(int status, Map<String, String> headers, byte[] body) {
+        public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
 
-        String text() {
+        public String text() {
             return new String(body, StandardCharsets.ISO_8859_1);
         }
     }
 
-    final Socket socket;
+    public final Socket socket;
     private final InputStream in;
 
-    RawClient(int port) throws IOException {
+    public RawClient(int port) throws IOException {
         socket = new Socket(InetAddress.getLoopbackAddress(), port);
         socket.setSoTimeout(10_000);
         in = socket.getInputStream();
     }
 
-    RawClient send(String s) throws IOException {
+    public RawClient send(String s) throws IOException {
         return send(s.getBytes(StandardCharsets.ISO_8859_1));
     }
 
-    RawClient send(byte[] b) throws IOException {
+    public RawClient send(byte[] b) throws IOException {
         socket.getOutputStream().write(b);
         socket.getOutputStream().flush();
         return this;
     }
 
-    Response read() throws IOException {
+    public Response read() throws IOException {
         return read(false);
     }
 
     /** Reads one response; {@code head} for a response to HEAD (no body whatever the headers say). */
-    Response read(boolean head) throws IOException {
+    public Response read(boolean head) throws IOException {
         String statusLine = line();
         if (statusLine == null) {
             throw new IOException("connection closed before a response");
@@ -85,7 +85,7 @@ final class RawClient implements AutoCloseable {
     }
 
     /** Whether the server closed the connection (reads EOF within the socket timeout). */
-    boolean closedByPeer() throws IOException {
+    public boolean closedByPeer() throws IOException {
         try {
             return in.read() < 0;
         } catch (java.net.SocketException e) {

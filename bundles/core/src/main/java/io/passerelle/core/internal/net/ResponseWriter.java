@@ -54,11 +54,15 @@ final class ResponseWriter implements ResponseSink {
             closeAfter = true;
         }
         f.remove("Connection");
+        // an Upgrade field the handler sends (426, a protocol offer) is named in Connection, as it must be
+        String upgrade = f.contains("Upgrade") ? "Upgrade" : null;
         if (!exchange.keepAliveCandidate() || closeAfter) {
             closeAfter = true;
-            f.add("Connection", "close");
+            f.add("Connection", upgrade == null ? "close" : upgrade + ", close");
         } else if (http10) {
-            f.add("Connection", "keep-alive");
+            f.add("Connection", upgrade == null ? "keep-alive" : upgrade + ", keep-alive");
+        } else if (upgrade != null) {
+            f.add("Connection", upgrade);
         }
         // held until the first body bytes or the end, to go out in the same write
         out.head(HeadWriter.statusLineAndFields("HTTP/1.1", status, head.reason(), f), mode == Mode.CHUNKED);

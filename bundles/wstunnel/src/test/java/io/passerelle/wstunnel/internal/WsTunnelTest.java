@@ -1,0 +1,288 @@
+package io.passerelle.wstunnel.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.passerelle.demo.internal.DemoEcho;
+import io.passerelle.http.internal.ProxyHarness;
+import io.passerelle.http.internal.RawClient;
+
+/**
+ * The wstunnel module through the real core, with the demo's WebSocket echo backend and the JDK's
+ * WebSocket client as real peers (SPEC §4.3).
+ */
+class WsTunnelTest {
+
+    private ProxyHarness proxy;
+    private DemoEcho demo;
+    private WsTunnelHandler ws;
+
+    @BeforeEach
+    void start() {
+        proxy = new ProxyHarness();
+        demo = new DemoEcho();
+        ws = handler(Map.of());
+    }
+
+    private WsTunnelHandler handler(Map<String, Object> config) {
+        WsTunnelHandler h = new WsTunnelHandler(proxy.forwarder, config);
+        h.bindHttp(proxy.http);
+        proxy.bind(h, "ws", "wss");
+        return h;
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        ws.deactivate();
+        proxy.close();
+        demo.close();
+    }
+
+    /** A WebSocket client that queues what it receives. */
+    static final class Client implements WebSocket.Listener {
+        final LinkedBlockingQueue<Object> received = new LinkedBlockingQueue<>();
+        final CompletableFuture<Integer> closed = new CompletableFuture<>();
+        private final java.io.ByteArrayOutputStream binary = new java.io.ByteArrayOutputStream();
+        private final StringBuilder text = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            text.append(data);
+            if (last) {
+                received.add(text.toString());
+                text.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+            byte[] b = new byte[data.remaining()];
+            data.get(b);
+            binary.writeBytes(b);
+            if (last) {
+                received.add(binary.toByteArray());
+                binary.reset();
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closed.complete(statusCode);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            closed.complete(-1);
+        }
+
+        Object next() throws InterruptedException {
+            Object o = received.poll(10, TimeUnit.SECONDS);
+            if (o == null) {
+                throw new AssertionError("nothing received within 10 s");
+            }
+            return o;
+        }
+    }
+
+    private WebSocket open(String path, Client client, String... subprotocols) throws Exception {
+        WebSocket.Builder b = HttpClient.newHttpClient().newWebSocketBuilder();
+        if (subprotocols.length > 0) {
+            b.subprotocols(subprotocols[0], java.util.Arrays.copyOfRange(subprotocols, 1, subprotocols.length));
+        }
+        return b.buildAsync(URI.create("ws://127.0.0.1:" + proxy.port + path), client).get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void messagesEchoThroughAWsRoute() throws Exception {
+        proxy.route("ws2", "path", "/ws2/", "url", "ws://127.0.0.1:" + demo.wsPort() + "/");
+        Client client = new Client();
+        WebSocket socket = open("/ws2/echo", client);
+        socket.sendText("hello through the tunnel", true).get(10, TimeUnit.SECONDS);
+        assertEquals("hello through the tunnel", client.next());
+        byte[] big = new byte[1 << 20];
+        new Random(5).nextBytes(big);
+        socket.sendBinary(ByteBuffer.wrap(big), true).get(10, TimeUnit.SECONDS);
+        assertArrayEquals(big, (byte[]) client.next());
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
+        assertEquals(WebSocket.NORMAL_CLOSURE, client.closed.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void subprotocolsNegotiateEndToEnd() throws Exception {
+        proxy.route("ws2", "path", "/ws2/", "url", "ws://127.0.0.1:" + demo.wsPort() + "/");
+        WebSocket socket = open("/ws2/echo", new Client(), "chat.v2", "chat.v1");
+        assertEquals("chat.v2", socket.getSubprotocol());
+        socket.abort();
+    }
+
+    @Test
+    void aMatchRouteTunnelsAheadOfARootHttpRoute() throws Exception {
+        // ProxyPassMatch ^/(myApp/ws)$ ws://backend:9080/$1 before ProxyPass / http://backend:9080/
+        proxy.route("myapp-ws", "match", "^/(myApp/ws)$", "url", "ws://127.0.0.1:" + demo.wsPort() + "/$1");
+        proxy.route("root", "path", "/", "url", "http://127.0.0.1:" + demo.httpPort() + "/");
+        Client client = new Client();
+        WebSocket socket = open("/myApp/ws", client);
+        socket.sendText("via match", true).get(10, TimeUnit.SECONDS);
+        assertEquals("via match", client.next());
+        socket.abort();
+        try (RawClient c = new RawClient(proxy.port)) {
+            assertEquals(200, c.send("GET /small HTTP/1.1\r\nHost: h\r\n\r\n").read().status());
+        }
+    }
+
+    @Test
+    void theClientsUpgradeValueGoesAsSentAndSecWebSocketFieldsUntouched() throws Exception {
+        try (RawUpgradeBackend backend = new RawUpgradeBackend(
+                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: WebSocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: abc\r\n\r\n")) {
+            proxy.route("w", "path", "/w/", "url", backend.url("ws"));
+            try (RawClient c = new RawClient(proxy.port)) {
+                RawClient.Response r = c.send("GET /w/x HTTP/1.1\r\nHost: h\r\nConnection: keep-alive, Upgrade\r\n"
+                        + "Upgrade: WebSocket\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                        + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n").read(true);
+                assertEquals(101, r.status());
+                assertEquals("abc", r.header("Sec-WebSocket-Accept"));
+                c.send("raw bytes");
+                assertArrayEquals("RAW BYTES".getBytes(StandardCharsets.ISO_8859_1),
+                        c.socket.getInputStream().readNBytes(9));
+            }
+            String head = backend.heads.peek();
+            assertTrue(head.contains("\r\nUpgrade: WebSocket\r\n"), head);
+            assertTrue(head.contains("\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"), head);
+            assertTrue(head.contains("\r\nSec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"), head);
+        }
+    }
+
+    @Test
+    void a101WithAnotherUpgradeIs502() throws Exception {
+        try (RawUpgradeBackend backend = new RawUpgradeBackend(
+                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\n")) {
+            proxy.route("w", "path", "/w/", "url", backend.url("ws"));
+            try (RawClient c = new RawClient(proxy.port)) {
+                assertEquals(502, c.send("GET /w/x HTTP/1.1\r\nHost: h\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n")
+                        .read().status());
+            }
+        }
+    }
+
+    @Test
+    void aRefusalIsRelayedAndTheClientConnectionStaysHttp() throws Exception {
+        try (RawUpgradeBackend backend = new RawUpgradeBackend(
+                "HTTP/1.1 403 Forbidden\r\nContent-Length: 9\r\n\r\nforbidden")) {
+            proxy.route("w", "path", "/w/", "url", backend.url("ws"));
+            try (RawClient c = new RawClient(proxy.port)) {
+                RawClient.Response r = c.send("GET /w/x HTTP/1.1\r\nHost: h\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n").read();
+                assertEquals(403, r.status());
+                assertEquals("forbidden", r.text());
+                // keep-alive: the same connection carries the next request
+                assertEquals(403, c.send("GET /w/y HTTP/1.1\r\nHost: h\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n").read().status());
+            }
+        }
+    }
+
+    @Test
+    void anUpgradeTheRouteDoesNotAllowIs426WithTheAllowedOneWhenNotFallingBack() throws Exception {
+        ws.deactivate();
+        proxy.dispatcher.unbindSchemeHandler(ws, Map.of("scheme", new String[] {"ws", "wss"}));
+        ws = handler(Map.of("fallback.to.http", "false"));
+        try (RawUpgradeBackend backend = new RawUpgradeBackend("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")) {
+            proxy.route("w", "path", "/w/", "url", backend.url("ws"));
+            try (RawClient c = new RawClient(proxy.port)) {
+                RawClient.Response r = c.send("GET /w/x HTTP/1.1\r\nHost: h\r\nConnection: Upgrade\r\nUpgrade: foo/1\r\n\r\n").read();
+                assertEquals(426, r.status());
+                assertEquals("websocket", r.header("Upgrade"));
+                assertTrue(r.header("Connection").toLowerCase().contains("upgrade"), r.header("Connection"));
+            }
+            assertEquals(0, backend.connections.get());
+        }
+    }
+
+    @Test
+    void withoutFallbackARequestWithNoUpgradeGoesToTheNextRoute() throws Exception {
+        ws.deactivate();
+        proxy.dispatcher.unbindSchemeHandler(ws, Map.of("scheme", new String[] {"ws", "wss"}));
+        ws = handler(Map.of("fallback.to.http", "false"));
+        proxy.route("w", "path", "/ws/", "url", "ws://127.0.0.1:" + demo.wsPort() + "/");
+        proxy.route("root", "path", "/", "url", "http://127.0.0.1:" + demo.httpPort() + "/");
+        try (RawClient c = new RawClient(proxy.port)) {
+            RawClient.Response r = c.send("GET /ws/small HTTP/1.1\r\nHost: h\r\n\r\n").read();
+            assertEquals(404, r.status(), "the root route's backend has no /ws/small: the ws route was skipped");
+            assertEquals("http", r.header("X-Demo-Backend"));
+        }
+    }
+
+    @Test
+    void withFallbackARequestWithNoUpgradeIsProxiedAsHttpToTheSameHost() throws Exception {
+        proxy.route("w", "path", "/w/", "url", "ws://127.0.0.1:" + demo.httpPort() + "/");
+        try (RawClient c = new RawClient(proxy.port)) {
+            RawClient.Response r = c.send("GET /w/small HTTP/1.1\r\nHost: h\r\n\r\n").read();
+            assertEquals(200, r.status());
+            assertEquals(100, r.body().length);
+        }
+    }
+
+    @Test
+    void upgradeNoneSendsWebsocketWhateverTheClientAsked() throws Exception {
+        try (RawUpgradeBackend backend = new RawUpgradeBackend(
+                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")) {
+            proxy.route("w", "path", "/w/", "url", backend.url("ws"), "upgrade", "NONE");
+            try (RawClient c = new RawClient(proxy.port)) {
+                assertEquals(101, c.send("GET /w/x HTTP/1.1\r\nHost: h\r\n\r\n").read(true).status());
+            }
+            assertTrue(backend.heads.peek().contains("\r\nUpgrade: websocket\r\n"), backend.heads.peek());
+        }
+    }
+
+    @Test
+    void upgradeAnyTunnelsAnotherProtocol() throws Exception {
+        try (RawUpgradeBackend backend = new RawUpgradeBackend(
+                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: foo/1\r\nConnection: Upgrade\r\n\r\n")) {
+            proxy.route("w", "path", "/w/", "url", backend.url("ws"), "upgrade", "ANY");
+            try (RawClient c = new RawClient(proxy.port)) {
+                assertEquals(101, c.send("GET /w/x HTTP/1.1\r\nHost: h\r\nConnection: Upgrade\r\nUpgrade: foo/1\r\n\r\n")
+                        .read(true).status());
+                c.send("foo");
+                assertArrayEquals("FOO".getBytes(StandardCharsets.ISO_8859_1), c.socket.getInputStream().readNBytes(3));
+            }
+        }
+    }
+
+    @Test
+    void stoppingTheModuleClosesItsTunnelsAndItsRoutesAnswer503() throws Exception {
+        proxy.route("ws2", "path", "/ws2/", "url", "ws://127.0.0.1:" + demo.wsPort() + "/");
+        Client client = new Client();
+        WebSocket socket = open("/ws2/echo", client);
+        socket.sendText("before", true).get(10, TimeUnit.SECONDS);
+        assertEquals("before", client.next());
+        proxy.dispatcher.unbindSchemeHandler(ws, Map.of("scheme", new String[] {"ws", "wss"}));
+        ws.deactivate();
+        int code = client.closed.get(10, TimeUnit.SECONDS);
+        assertTrue(code != WebSocket.NORMAL_CLOSURE, "the tunnel was cut, code " + code);
+        try (RawClient c = new RawClient(proxy.port)) {
+            assertEquals(503, c.send("GET /ws2/echo HTTP/1.1\r\nHost: h\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n")
+                    .read().status());
+        }
+        ws = handler(Map.of()); // for stop()
+    }
+}
