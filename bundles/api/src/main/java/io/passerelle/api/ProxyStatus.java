@@ -21,8 +21,21 @@ public interface ProxyStatus {
     record ListenerView(String name, String address, boolean tls, long openConnections, String state) {
     }
 
+    /**
+     * An open tunnel as {@code proxy:tunnels} shows it.
+     *
+     * @param route      the route it was opened under ({@code (rewrite)} for a hook's proxy decision)
+     * @param generation that route's generation when it was opened
+     */
+    record TunnelView(String client, String backend, String route, long generation, long ageMillis,
+            long bytesToBackend, long bytesToClient) {
+    }
+
     /** Routes in evaluation order. */
     List<RouteView> routes();
 
     List<ListenerView> listeners();
+
+    /** Open tunnels, oldest first. */
+    List<TunnelView> tunnels();
 }

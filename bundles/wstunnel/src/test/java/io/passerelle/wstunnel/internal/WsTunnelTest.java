@@ -130,6 +130,33 @@ class WsTunnelTest {
     }
 
     @Test
+    void openTunnelsAreListedWithTheirRouteGenerationAndBytes() throws Exception {
+        proxy.route("ws2", "path", "/ws2/", "url", "ws://127.0.0.1:" + demo.wsPort() + "/");
+        long generation = proxy.table.routes()[0].generation();
+        Client client = new Client();
+        WebSocket socket = open("/ws2/echo", client);
+        socket.sendText("counted", true).get(10, TimeUnit.SECONDS);
+        assertEquals("counted", client.next());
+        io.passerelle.api.ProxyStatus status = new io.passerelle.core.internal.net.CoreStatus(proxy.table, proxy.dispatcher,
+                proxy.registry, proxy.core);
+        java.util.List<io.passerelle.api.ProxyStatus.TunnelView> tunnels = status.tunnels();
+        assertEquals(1, tunnels.size(), tunnels.toString());
+        io.passerelle.api.ProxyStatus.TunnelView t = tunnels.get(0);
+        assertEquals("ws2", t.route());
+        assertEquals(generation, t.generation());
+        assertTrue(t.bytesToBackend() > 0 && t.bytesToClient() > 0, t.toString());
+        assertTrue(t.backend().endsWith(":" + demo.wsPort()), t.backend());
+        assertEquals(1, status.routes().get(0).openTunnels());
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "").get(10, TimeUnit.SECONDS);
+        client.closed.get(10, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!status.tunnels().isEmpty() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertTrue(status.tunnels().isEmpty(), "the closed tunnel left the list");
+    }
+
+    @Test
     void subprotocolsNegotiateEndToEnd() throws Exception {
         proxy.route("ws2", "path", "/ws2/", "url", "ws://127.0.0.1:" + demo.wsPort() + "/");
         WebSocket socket = open("/ws2/echo", new Client(), "chat.v2", "chat.v1");

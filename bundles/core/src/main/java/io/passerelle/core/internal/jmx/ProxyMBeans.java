@@ -61,6 +61,12 @@ public final class ProxyMBeans implements ProxyMXBean {
     }
 
     @Override
+    public TunnelData[] getTunnels() {
+        return status.tunnels().stream().map(t -> new TunnelData(t.client(), t.backend(), t.route(), t.generation(),
+                t.ageMillis(), t.bytesToBackend(), t.bytesToClient())).toArray(TunnelData[]::new);
+    }
+
+    @Override
     public ListenerData[] getListeners() {
         return status.listeners().stream()
                 .map(l -> new ListenerData(l.name(), l.address(), l.tls(), l.openConnections()))

@@ -3,8 +3,8 @@ package io.passerelle.core.internal.jmx;
 import java.beans.ConstructorProperties;
 
 /**
- * The figures of {@code proxy:routes} and {@code proxy:listeners} as a JMX MXBean,
- * {@code io.passerelle:type=Proxy} (attributes {@code Routes} and {@code Listeners}).
+ * The figures of {@code proxy:routes}, {@code proxy:listeners} and {@code proxy:tunnels} as a JMX MXBean,
+ * {@code io.passerelle:type=Proxy} (attributes {@code Routes}, {@code Listeners} and {@code Tunnels}).
  */
 public interface ProxyMXBean {
 
@@ -13,6 +13,59 @@ public interface ProxyMXBean {
     RouteData[] getRoutes();
 
     ListenerData[] getListeners();
+
+    TunnelData[] getTunnels();
+
+    /** One open tunnel. */
+    final class TunnelData {
+        private final String client;
+        private final String backend;
+        private final String route;
+        private final long generation;
+        private final long ageMillis;
+        private final long bytesToBackend;
+        private final long bytesToClient;
+
+        @ConstructorProperties({"client", "backend", "route", "generation", "ageMillis", "bytesToBackend", "bytesToClient"})
+        public TunnelData(String client, String backend, String route, long generation, long ageMillis,
+                long bytesToBackend, long bytesToClient) {
+            this.client = client;
+            this.backend = backend;
+            this.route = route;
+            this.generation = generation;
+            this.ageMillis = ageMillis;
+            this.bytesToBackend = bytesToBackend;
+            this.bytesToClient = bytesToClient;
+        }
+
+        public String getClient() {
+            return client;
+        }
+
+        public String getBackend() {
+            return backend;
+        }
+
+        public String getRoute() {
+            return route;
+        }
+
+        public long getGeneration() {
+            return generation;
+        }
+
+        public long getAgeMillis() {
+            return ageMillis;
+        }
+
+        public long getBytesToBackend() {
+            return bytesToBackend;
+        }
+
+        public long getBytesToClient() {
+            return bytesToClient;
+        }
+    }
 
     /** One route, in evaluation order. */
     final class RouteData {

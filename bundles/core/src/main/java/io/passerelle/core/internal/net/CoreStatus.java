@@ -18,10 +18,12 @@ public final class CoreStatus implements ProxyStatus {
     private final RouteTable table;
     private final Dispatcher dispatcher;
     private final ListenerRegistry listeners;
+    private final NetworkCore core;
 
     @Activate
     public CoreStatus(@Reference RouteTable table, @Reference Dispatcher dispatcher,
-            @Reference ListenerRegistry listeners) {
+            @Reference ListenerRegistry listeners, @Reference NetworkCore core) {
+        this.core = core;
         this.table = table;
         this.dispatcher = dispatcher;
         this.listeners = listeners;
@@ -44,5 +46,10 @@ public final class CoreStatus implements ProxyStatus {
     @Override
     public List<ListenerView> listeners() {
         return listeners.views();
+    }
+
+    @Override
+    public List<TunnelView> tunnels() {
+        return core.tunnelViews();
     }
 }

@@ -27,6 +27,7 @@ public final class NetworkCore {
     private final ScheduledThreadPoolExecutor timer;
     private final ExecutorService resolver;
     private final TlsContexts tls = new TlsContexts();
+    private final java.util.Set<TunnelRelay> tunnels = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     @Activate
     public NetworkCore() {
@@ -63,6 +64,17 @@ public final class NetworkCore {
 
     TlsContexts tls() {
         return tls;
+    }
+
+    /** The open tunnels (added and removed by their relays). */
+    java.util.Set<TunnelRelay> tunnels() {
+        return tunnels;
+    }
+
+    public java.util.List<io.passerelle.api.ProxyStatus.TunnelView> tunnelViews() {
+        long now = System.currentTimeMillis();
+        return tunnels.stream().sorted(java.util.Comparator.comparingLong(TunnelRelay::openedAt))
+                .map(t -> t.view(now)).toList();
     }
 
     @Deactivate

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import org.apache.mina.core.buffer.IoBuffer;
 import org.apache.mina.core.session.IoSession;
 
+import io.passerelle.api.ProxyStatus;
 import io.passerelle.core.internal.route.Route;
 
 /**
@@ -21,7 +22,9 @@ final class TunnelRelay {
     private final BackendConnectionImpl backend;
     private final Route route;
     private final long idleMillis;
-    private long down;
+    private final long openedAt = System.currentTimeMillis();
+    private volatile long up;
+    private volatile long down;
     private boolean clientHeld;
     private boolean backendHeld;
     private boolean closed;
@@ -40,6 +43,7 @@ final class TunnelRelay {
     }
 
     void start(ByteBuffer clientBytes) {
+        client.core().tunnels().add(this);
         backend.attachRelay(this);
         backend.setReadTimeout(0);
         if (route != null) {
@@ -64,6 +68,7 @@ final class TunnelRelay {
         if (closed) {
             return;
         }
+        up += data.remaining();
         backend.session.write(IoBuffer.wrap(data));
         if (backend.session.getScheduledWriteBytes() > FramedOutput.HIGH_WATER) {
             clientHeld = true;
@@ -164,6 +169,7 @@ final class TunnelRelay {
             return;
         }
         closed = true;
+        client.core().tunnels().remove(this);
         if (route != null) {
             route.countTunnel(-1);
         }
@@ -180,6 +186,20 @@ final class TunnelRelay {
 
     long bytesDown() {
         return down;
+    }
+
+    ProxyStatus.TunnelView view(long now) {
+        return new ProxyStatus.TunnelView(address(client.session.getRemoteAddress()),
+                address(backend.session.getRemoteAddress()), route == null ? "(rewrite)" : route.name(),
+                route == null ? 0 : route.generation(), now - openedAt, up, down);
+    }
+
+    long openedAt() {
+        return openedAt;
+    }
+
+    private static String address(java.net.SocketAddress a) {
+        return a instanceof java.net.InetSocketAddress i ? i.getAddress().getHostAddress() + ":" + i.getPort() : String.valueOf(a);
     }
 
     /** Joins what was kept with more bytes. */
