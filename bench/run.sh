@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Measures Passerelle with the shared harness (../shared/bench), side by side with nginx
-# in the same run: nginx and Passerelle are measured alternately, --reps times each.
+# Measures Passerelle with the shared harness (../shared/bench), side by side with peers
+# in the same run: the peers (PEERS, default nginx) and Passerelle are measured alternately,
+# REPS times each.
 #
 #   bench/run.sh [SCENARIOS] [REPS]      e.g. bench/run.sh http-small,http-big 3
+#   PEERS="nginx haproxy" bench/run.sh ws-echo,ws-handshake,ws-idle 3
 #
 # Passerelle runs from a fresh copy of the built distribution in target/bench-run/,
 # listening on 127.0.0.1:18400 with the harness's mapping (/ws/ -> ws://127.0.0.1:18081/,
@@ -46,7 +48,9 @@ ss -ltn | grep -q ':18400 ' || { echo "Passerelle did not open 18400; see $run/d
 
 stamp="$(date +%Y%m%d-%H%M%S)"
 for i in $(seq 1 "$reps"); do
-    "$shared/run.sh" "$scenarios" --proxy nginx --out "$BENCH_RESULTS/raw-$stamp.jsonl"
+    for peer in ${PEERS:-nginx}; do
+        "$shared/run.sh" "$scenarios" --proxy "$peer" --out "$BENCH_RESULTS/raw-$stamp.jsonl"
+    done
     "$shared/run.sh" "$scenarios" --proxy custom 127.0.0.1:18400 --pids "$pid" --name passerelle \
         --warmup 10 --out "$BENCH_RESULTS/raw-$stamp.jsonl"
 done
