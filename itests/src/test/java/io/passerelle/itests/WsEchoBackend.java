@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *     frame is answered with the same close frame, then the backend half-closes and waits for the
  *     client's end. When the client sends FIN (read returns -1) the backend finishes writing what
  *     it owes and closes.</li>
- * <li>{@link #pusher(String, long, long) pusher}: right after the handshake it writes
+ * <li>{@link #pusher(String, long, long) pusher}: an echo backend, except that a handshake whose
+ *     request target starts with {@code /push} is answered, right after the 101, with
  *     {@code bytes} of seeded pseudo-random payload in 64 KiB binary frames as fast as the
  *     connection takes them, hashing them as it goes, then a close frame (1000); then it reads
  *     until the client's close frame or end, and closes.</li>
@@ -60,6 +61,7 @@ public final class WsEchoBackend implements AutoCloseable {
     private final AtomicInteger maxOpen = new AtomicInteger();
     private final AtomicLong framesEchoed = new AtomicLong();
     private final AtomicLong bytesEchoed = new AtomicLong();
+    private final AtomicLong payloadEchoed = new AtomicLong();
     private final AtomicInteger closesEchoed = new AtomicInteger();
     private final AtomicInteger finsSeen = new AtomicInteger();
     private final AtomicLong pushed = new AtomicLong();
@@ -83,7 +85,7 @@ public final class WsEchoBackend implements AutoCloseable {
         return new WsEchoBackend(id, -1, 0);
     }
 
-    /** A backend that pushes {@code bytes} of payload to each client right after the handshake. */
+    /** A backend that pushes {@code bytes} of payload to each client whose target starts with /push. */
     static WsEchoBackend pusher(String id, long bytes, long seed) throws IOException {
         return new WsEchoBackend(id, bytes, seed);
     }
@@ -113,11 +115,12 @@ public final class WsEchoBackend implements AutoCloseable {
             socket.setTcpNoDelay(true);
             InputStream in = new BufferedInputStream(socket.getInputStream(), BUFFER_SIZE);
             OutputStream out = new BufferedOutputStream(socket.getOutputStream(), BUFFER_SIZE);
-            if (!handshake(in, out)) {
+            String path = handshake(in, out);
+            if (path == null) {
                 return;
             }
             handshakes.incrementAndGet();
-            if (pushBytes >= 0) {
+            if (pushBytes >= 0 && path.startsWith("/push")) {
                 push(socket, in, out);
             } else {
                 echoLoop(socket, in, out);
@@ -132,8 +135,8 @@ public final class WsEchoBackend implements AutoCloseable {
         }
     }
 
-    /** Reads the upgrade request and answers 101 (true), or 400 and false. */
-    private boolean handshake(InputStream in, OutputStream out) throws IOException {
+    /** Reads the upgrade request and answers 101 (returning the request target), or 400 (returning null). */
+    private String handshake(InputStream in, OutputStream out) throws IOException {
         String requestLine = RawWebSocket.readLine(in);
         String key = null;
         String upgrade = null;
@@ -151,12 +154,13 @@ public final class WsEchoBackend implements AutoCloseable {
             }
         }
         String[] parts = requestLine.split(" ");
-        paths.add(parts.length > 1 ? parts[1] : requestLine);
+        String path = parts.length > 1 ? parts[1] : requestLine;
+        paths.add(path);
         if (key == null || upgrade == null || !upgrade.equalsIgnoreCase("websocket")) {
             out.write(("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\nX-Backend: " + id
                 + "\r\n\r\n").getBytes(US_ASCII));
             out.flush();
-            return false;
+            return null;
         }
         out.write(("HTTP/1.1 101 Switching Protocols\r\n"
             + "Upgrade: websocket\r\n"
@@ -164,7 +168,7 @@ public final class WsEchoBackend implements AutoCloseable {
             + "Sec-WebSocket-Accept: " + RawWebSocket.acceptFor(key) + "\r\n"
             + "X-Backend: " + id + "\r\n\r\n").getBytes(US_ASCII));
         out.flush();
-        return true;
+        return path;
     }
 
     private void echoLoop(Socket socket, InputStream in, OutputStream out) throws IOException {
@@ -214,6 +218,7 @@ public final class WsEchoBackend implements AutoCloseable {
                 }
                 out.write(buffer, 0, n);
                 offset += n;
+                payloadEchoed.addAndGet(n);
                 if (in.available() == 0) {
                     // nothing more to read at once: what was unmasked goes out now, not with the next read
                     out.flush();
@@ -326,6 +331,11 @@ public final class WsEchoBackend implements AutoCloseable {
 
     long bytesEchoed() {
         return bytesEchoed.get();
+    }
+
+    /** Payload bytes echoed so far, frames in progress included (a progress figure). */
+    long payloadEchoed() {
+        return payloadEchoed.get();
     }
 
     int closesEchoed() {
