@@ -87,6 +87,11 @@ final class ProcessorPool implements IoProcessor<NioSession> {
     public void updateTrafficControl(NioSession session) {
         Processor p = of(session);
         p.updateTrafficControl(session);
+        if (session.getCurrentWriteRequest() != null || !session.getWriteRequestQueue().isEmpty(session)) {
+            // MINA 2.2 sets write interest from the queue alone: a half-written current request loses its
+            // write interest and would stall for good. Scheduling a flush re-arms it.
+            p.flush(session);
+        }
         if (Thread.currentThread() != p.thread) {
             p.wake();
         }
