@@ -98,6 +98,7 @@ public final class KeepAliveCountingBackend implements AutoCloseable {
                 }
                 String[] parts = requestLine.split(" ");
                 byte[] body = (parts.length > 1 ? parts[1] : "").getBytes(US_ASCII);
+                requests.incrementAndGet(); // counted before it is answered: whoever sees the answer sees the count
                 out.write(("HTTP/1.1 200 OK\r\n"
                     + "Content-Type: text/plain\r\n"
                     + "Content-Length: " + body.length + "\r\n"
@@ -105,7 +106,6 @@ public final class KeepAliveCountingBackend implements AutoCloseable {
                     + "\r\n").getBytes(US_ASCII));
                 out.write(body);
                 out.flush();
-                requests.incrementAndGet();
                 if (close) {
                     return;
                 }
