@@ -39,7 +39,11 @@ stop_karaf() {
     for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.5; done
     kill -9 "$pid" 2>/dev/null || true
 }
-trap stop_karaf EXIT
+stop_all() {
+    stop_karaf
+    pkill -9 -f -- "-Dkaraf.base=$run " 2>/dev/null || true   # whatever of this copy is still running
+}
+trap stop_all EXIT
 for _ in $(seq 1 120); do
     ss -ltn | grep -q ':18400 ' && break
     sleep 1
