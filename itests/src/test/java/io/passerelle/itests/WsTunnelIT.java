@@ -922,6 +922,9 @@ public class WsTunnelIT extends PasserelleTestSupport {
         RawWebSocket tunnel = awaitEchoingTunnel("/ws6/t", echo);
         closeAfter.add(tunnel);
         assertEcho(tunnel, "before the uninstall");
+        String tunnels = executeCommand("proxy:tunnels ws6");
+        assertTrue("proxy:tunnels lists the open tunnel of ws6 and its backend:\n" + tunnels,
+            tunnels.contains("ws6") && tunnels.contains("127.0.0.1:" + echo.port()));
 
         HttpWatch watch = new HttpWatch(http);
         Thread watcher = new Thread(watch, "ws6-http-watch");

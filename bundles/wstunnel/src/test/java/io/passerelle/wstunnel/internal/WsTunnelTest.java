@@ -173,6 +173,22 @@ class WsTunnelTest {
     }
 
     @Test
+    void anIdleTunnelClosesAfterIdleTimeout() throws Exception {
+        ws.deactivate();
+        proxy.dispatcher.unbindSchemeHandler(ws, Map.of("scheme", new String[] {"ws", "wss"}));
+        ws = handler(Map.of("idle.timeout", "1s"));
+        proxy.route("ws2", "path", "/ws2/", "url", "ws://127.0.0.1:" + demo.wsPort() + "/", "timeout", "60s");
+        Client client = new Client();
+        WebSocket socket = open("/ws2/echo", client);
+        socket.sendText("then silence", true).get(10, TimeUnit.SECONDS);
+        assertEquals("then silence", client.next());
+        long start = System.nanoTime();
+        int code = client.closed.get(10, TimeUnit.SECONDS);
+        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(waited >= 900 && waited < 5000, "closed after " + waited + " ms of silence (code " + code + ")");
+    }
+
+    @Test
     void subprotocolsNegotiateEndToEnd() throws Exception {
         proxy.route("ws2", "path", "/ws2/", "url", "ws://127.0.0.1:" + demo.wsPort() + "/");
         WebSocket socket = open("/ws2/echo", new Client(), "chat.v2", "chat.v1");
