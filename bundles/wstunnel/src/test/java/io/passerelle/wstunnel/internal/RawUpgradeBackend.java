@@ -22,9 +22,16 @@ final class RawUpgradeBackend implements AutoCloseable {
     final AtomicInteger connections = new AtomicInteger();
     private final String answer;
 
+    final ConcurrentLinkedQueue<String> serverNames = new ConcurrentLinkedQueue<>();
+
     RawUpgradeBackend(String answer) throws IOException {
+        this(answer, new ServerSocket(0, 16, InetAddress.getLoopbackAddress()));
+    }
+
+    /** On a server socket of the caller's, e.g. a TLS one: the SNI names clients ask for are recorded. */
+    RawUpgradeBackend(String answer, ServerSocket server) {
         this.answer = answer;
-        server = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
+        this.server = server;
         Thread t = new Thread(this::loop, "raw-upgrade-backend");
         t.setDaemon(true);
         t.start();
@@ -50,6 +57,12 @@ final class RawUpgradeBackend implements AutoCloseable {
 
     private void serve(Socket s) {
         try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
+            if (s instanceof javax.net.ssl.SSLSocket tls) {
+                tls.startHandshake();
+                if (tls.getSession() instanceof javax.net.ssl.ExtendedSSLSession e) {
+                    e.getRequestedServerNames().forEach(n -> serverNames.add(((javax.net.ssl.SNIHostName) n).getAsciiName()));
+                }
+            }
             while (true) {
                 ByteArrayOutputStream head = new ByteArrayOutputStream();
                 while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {

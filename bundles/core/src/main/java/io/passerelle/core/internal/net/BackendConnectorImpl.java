@@ -11,7 +11,6 @@ import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 
 import org.apache.mina.core.future.ConnectFuture;
-import org.apache.mina.filter.ssl.SslFilter;
 
 import io.passerelle.api.BackendConnector;
 import io.passerelle.api.ConnectHandler;
@@ -34,11 +33,15 @@ final class BackendConnectorImpl implements BackendConnector {
         this.exchange = exchange;
     }
 
+    static boolean isIpLiteral(String host) {
+        return IPV4.matcher(host).matches() || host.indexOf(':') >= 0;
+    }
+
     @Override
     public void connect(String host, int port, ConnectOptions options, ConnectHandler handler) {
         String key = host + ":" + port + (options.tls() ? "+tls" : "");
         String name = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-        boolean literal = IPV4.matcher(name).matches() || name.indexOf(':') >= 0;
+        boolean literal = isIpLiteral(name);
         if (literal && !options.tls()) {
             try {
                 open(new InetSocketAddress(InetAddress.getByName(name), port), key, options, null, handler);
@@ -75,11 +78,8 @@ final class BackendConnectorImpl implements BackendConnector {
             made[0] = new BackendConnectionImpl(session, key);
             session.setAttribute(BackendIoHandler.CONNECTION, made[0]);
             if (tls != null) {
-                SslFilter filter = new SslFilter(tls);
-                if (options.tlsVerify()) {
-                    filter.setEndpointIdentificationAlgorithm("HTTPS");
-                }
-                session.setAttribute(BackendIoHandler.TLS, filter);
+                String host = address.getHostString();
+                session.setAttribute(BackendIoHandler.TLS, new BackendTlsFilter(tls, host, options.tlsVerify()));
             }
         });
         var timeout = core.timer().schedule(future::cancel, options.connectTimeoutMillis(), TimeUnit.MILLISECONDS);
