@@ -336,7 +336,14 @@ class WsTunnelTest {
         assertEquals("before", client.next());
         proxy.dispatcher.unbindSchemeHandler(ws, Map.of("scheme", new String[] {"ws", "wss"}));
         ws.deactivate();
-        int code = client.closed.get(10, TimeUnit.SECONDS);
+        int code;
+        try {
+            code = client.closed.get(20, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            // tells a tunnel the proxy did not close from a client that did not notice
+            throw new AssertionError("the client saw no close; the proxy's open tunnels: " + new io.passerelle.core.internal.net
+                    .CoreStatus(proxy.table, proxy.dispatcher, proxy.registry, proxy.core).tunnels(), e);
+        }
         assertTrue(code != WebSocket.NORMAL_CLOSURE, "the tunnel was cut, code " + code);
         try (RawClient c = new RawClient(proxy.port)) {
             assertEquals(503, c.send("GET /ws2/echo HTTP/1.1\r\nHost: h\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n")
