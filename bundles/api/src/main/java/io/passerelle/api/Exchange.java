@@ -61,4 +61,23 @@ public interface Exchange {
 
     /** Whether the exchange is over (response complete or client gone). */
     boolean isDone();
+
+    /**
+     * Bytes received from the client so far: the request body, or for a tunnel the bytes the client sent
+     * through it. For load accounting (the balancer's {@code bytraffic}); read it in {@link #onComplete}.
+     *
+     * @since 1.1
+     */
+    default long bytesFromClient() {
+        return 0;
+    }
+
+    /**
+     * Bytes sent to the client so far: the response body, or for a tunnel the bytes relayed to the client.
+     *
+     * @since 1.1
+     */
+    default long bytesToClient() {
+        return 0;
+    }
 }

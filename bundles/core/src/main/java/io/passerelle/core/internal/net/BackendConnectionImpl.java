@@ -10,6 +10,7 @@ import org.apache.mina.core.session.IoSession;
 import io.passerelle.api.BackendConnection;
 import io.passerelle.api.BackendListener;
 import io.passerelle.api.Exchange;
+import io.passerelle.api.ExchangeWrapper;
 import io.passerelle.api.HttpFields;
 import io.passerelle.api.RequestHead;
 import io.passerelle.api.ResponseHead;
@@ -70,7 +71,7 @@ final class BackendConnectionImpl implements BackendConnection {
     public void bind(Exchange exchange, BackendListener l) {
         this.onCloseUnbound = null;
         this.listener = l;
-        this.owner = (HttpExchange) exchange;
+        this.owner = (HttpExchange) ExchangeWrapper.unwrap(exchange);
     }
 
     @Override

@@ -147,6 +147,16 @@ final class HttpExchange implements Exchange {
         return done;
     }
 
+    @Override
+    public long bytesFromClient() {
+        return tunnel != null ? tunnel.bytesUp() : body.received();
+    }
+
+    @Override
+    public long bytesToClient() {
+        return tunnel != null ? tunnel.bytesDown() : response.bodyBytes();
+    }
+
     /** Whether the connection may carry another request after this one, as far as the request goes. */
     boolean keepAliveCandidate() {
         return front.keepAlive() && conn.acceptsMore();

@@ -36,6 +36,11 @@ final class RequestBody implements BodySource {
         this.ended = length == 0;
     }
 
+    /** Body bytes received from the client so far. */
+    long received() {
+        return received;
+    }
+
     @Override
     public long length() {
         return length;

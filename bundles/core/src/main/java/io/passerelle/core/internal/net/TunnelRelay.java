@@ -184,6 +184,10 @@ final class TunnelRelay {
         }
     }
 
+    long bytesUp() {
+        return up;
+    }
+
     long bytesDown() {
         return down;
     }

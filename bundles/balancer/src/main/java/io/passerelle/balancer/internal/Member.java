@@ -1,0 +1,165 @@
+package io.passerelle.balancer.internal;
+
+import java.net.URI;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.passerelle.api.spi.LbMember;
+
+/**
+ * A balancer member at run time (httpd's worker): its spec, which reconfiguration may replace, and its
+ * figures and states, which survive reconfiguration as long as the member's URL stays in the list.
+ */
+final class Member implements LbMember {
+
+    private volatile MemberSpec spec;
+    private final AtomicLong elected = new AtomicLong();
+    private final AtomicLong busy = new AtomicLong();
+    private final AtomicLong toMember = new AtomicLong();
+    private final AtomicLong fromMember = new AtomicLong();
+    /** httpd's lbstatus; read and written by lbmethods under the balancer's election lock. */
+    private volatile long lbStatus;
+    /** System.nanoTime() until which the member is in error; 0 when it is not. */
+    private volatile long errorUntil;
+    /** Set by the active health check. */
+    private volatile boolean healthDown;
+    // health check counters, touched by the health-check thread only
+    int hcPasses;
+    int hcFails;
+
+    Member(MemberSpec spec) {
+        this.spec = spec;
+    }
+
+    MemberSpec spec() {
+        return spec;
+    }
+
+    void spec(MemberSpec s) {
+        this.spec = s;
+    }
+
+    @Override
+    public URI url() {
+        return spec.url();
+    }
+
+    @Override
+    public String route() {
+        return spec.route();
+    }
+
+    @Override
+    public int loadFactor() {
+        return spec.loadFactor();
+    }
+
+    @Override
+    public long elected() {
+        return elected.get();
+    }
+
+    @Override
+    public long busy() {
+        return busy.get();
+    }
+
+    @Override
+    public long bytesToMember() {
+        return toMember.get();
+    }
+
+    @Override
+    public long bytesFromMember() {
+        return fromMember.get();
+    }
+
+    @Override
+    public long lbStatus() {
+        return lbStatus;
+    }
+
+    @Override
+    public void lbStatus(long value) {
+        lbStatus = value;
+    }
+
+    void countElected() {
+        elected.incrementAndGet();
+    }
+
+    void busyUp() {
+        busy.incrementAndGet();
+    }
+
+    void busyDown() {
+        busy.updateAndGet(b -> b > 0 ? b - 1 : 0);
+    }
+
+    void traffic(long to, long from) {
+        toMember.addAndGet(to);
+        fromMember.addAndGet(from);
+    }
+
+    /** A failure before any response byte (or a {@code failonstatus} status): out for {@code retryMillis}. */
+    void fail(long retryMillis) {
+        if (spec.has('I')) {
+            return;
+        }
+        errorUntil = System.nanoTime() + Math.max(1, retryMillis) * 1_000_000L;
+        if (errorUntil == 0) {
+            errorUntil = 1;
+        }
+    }
+
+    void clearError() {
+        errorUntil = 0;
+    }
+
+    boolean inError(long now) {
+        long until = errorUntil;
+        return until != 0 && now - until < 0;
+    }
+
+    boolean healthDown() {
+        return healthDown;
+    }
+
+    void healthDown(boolean down) {
+        healthDown = down;
+    }
+
+    /** httpd's PROXY_WORKER_IS_USABLE: not disabled, stopped, in error or failing its health check. */
+    boolean usable(long now) {
+        MemberSpec s = spec;
+        return !s.has('D') && !s.has('S') && !healthDown && !inError(now);
+    }
+
+    /** The state column of {@code proxy:balancers}. */
+    String state(long now) {
+        MemberSpec s = spec;
+        if (s.has('S')) {
+            return "Stop";
+        }
+        if (s.has('D')) {
+            return "Dis";
+        }
+        if (healthDown) {
+            return "HcFl";
+        }
+        if (inError(now)) {
+            return "Err";
+        }
+        if (s.has('N')) {
+            return "Drn";
+        }
+        if (s.has('H')) {
+            return "Stby";
+        }
+        return "Ok";
+    }
+
+    @Override
+    public String toString() {
+        return spec.urlText();
+    }
+}
