@@ -58,7 +58,7 @@ record BalancerSpec(String name, String origin, String pid, List<MemberSpec> mem
     static Map<String, String> values(Map<String, ?> props) {
         Map<String, String> values = new LinkedHashMap<>();
         props.forEach((k, v) -> {
-            if (v != null && !k.startsWith("component.") && !k.startsWith("service.") && !k.startsWith("felix.")
+            if (v != null && !k.startsWith("component.") && !k.startsWith("service.") && !k.startsWith("felix.") && !k.startsWith("osgi.")
                     && !k.startsWith("org.apache.karaf.features") && !k.equals("objectClass")) {
                 values.put(k, String.valueOf(v).trim());
             }

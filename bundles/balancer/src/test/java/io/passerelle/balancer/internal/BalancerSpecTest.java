@@ -21,6 +21,10 @@ class BalancerSpecTest {
         Map<String, Object> p = new HashMap<>();
         p.put("service.pid", "io.passerelle.balancer~cluster");
         p.put("felix.fileinstall.filename", "file:/k/etc/io.passerelle.balancer-cluster.cfg");
+        // what DS and Config Admin add to every component's properties
+        p.put("osgi.ds.satisfying.condition.target", "(osgi.condition.id=true)");
+        p.put("component.id", 12L);
+        p.put("component.name", "io.passerelle.balancer.internal.BalancerComponent");
         for (int i = 0; i < kv.length; i += 2) {
             p.put(kv[i], kv[i + 1]);
         }
