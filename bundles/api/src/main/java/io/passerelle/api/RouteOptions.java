@@ -27,14 +27,32 @@ public record RouteOptions(long timeoutMillis, long connectTimeoutMillis, String
         properties = Map.copyOf(properties);
     }
 
-    /** Whether a client's {@code Upgrade} protocol may be tunnelled on this route. */
-    public boolean allowsUpgrade(String protocol) {
+    /**
+     * Whether a client's {@code Upgrade} value may be tunnelled on this route: the value is a list of protocols
+     * (RFC 9110 §7.8, e.g. {@code websocket, foo/1}); one of them must be the route's (as httpd's
+     * {@code ap_proxy_worker_can_upgrade} looks for its token in the list).
+     */
+    public boolean allowsUpgrade(String protocols) {
         if (upgrade == null) {
             return false;
         }
         if (UPGRADE_ANY.equalsIgnoreCase(upgrade) || UPGRADE_NONE.equalsIgnoreCase(upgrade)) {
             return true;
         }
-        return protocol != null && upgrade.equalsIgnoreCase(protocol.trim());
+        return listContains(protocols, upgrade);
+    }
+
+    /** Whether the comma-separated list holds {@code protocol} (case-insensitive, blanks around items ignored). */
+    public static boolean listContains(String list, String protocol) {
+        if (list == null || protocol == null) {
+            return false;
+        }
+        String wanted = protocol.trim();
+        for (String item : list.split(",")) {
+            if (item.trim().equalsIgnoreCase(wanted)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

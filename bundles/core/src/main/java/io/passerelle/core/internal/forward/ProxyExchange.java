@@ -137,7 +137,9 @@ final class ProxyExchange implements ConnectHandler, BackendListener {
     public void onResponseHead(ResponseHead head) {
         if (head.status() == 101) {
             String answered = head.headers().get("Upgrade");
-            if (upgrade == null || answered == null || !answered.trim().equalsIgnoreCase(upgrade.trim())) {
+            // the backend picks one of the protocols forwarded (RFC 9110 §7.8: the 101 names the one it switches to)
+            if (upgrade == null || answered == null || answered.contains(",")
+                    || !RouteOptions.listContains(upgrade, answered)) {
                 fail(502, "backend answered 101 with " + (answered == null ? "no Upgrade" : "Upgrade: " + answered));
                 return;
             }
