@@ -24,7 +24,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
-import java.util.Arrays;
 
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -33,9 +32,6 @@ import javax.management.openmbean.CompositeData;
 import org.junit.After;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.CoreOptions;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -51,20 +47,8 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 @ExamReactorStrategy(PerClass.class)
 public class BalancerIT extends PasserelleTestSupport {
 
-    private static final String EXAMPLES_DIR = "passerelle.examples.dir";
-
     private final List<AutoCloseable> closeAfter = new ArrayList<>();
 
-    /** The distribution, told where the build put the example bundles (examples/, built with the project). */
-    @Override
-    @Configuration
-    public Option[] config() {
-        Option[] options = super.config();
-        Option[] more = Arrays.copyOf(options, options.length + 1);
-        more[options.length] = CoreOptions.systemProperty(EXAMPLES_DIR)
-                .value(Paths.get(System.getProperty(EXAMPLES_DIR, "target/examples")).toAbsolutePath().toString());
-        return more;
-    }
 
     @After
     public void closeWsBackendsAndClients() {
@@ -321,7 +305,7 @@ public class BalancerIT extends PasserelleTestSupport {
         assertEquals(503, httpGet("/lb9/x").status());
         assertEquals(1, karafLogLines(l -> l.contains("WARN") && l.contains("lbmethod 'first'")).size());
 
-        Path jar = Paths.get(System.getProperty(EXAMPLES_DIR), "passerelle-example-lbmethod-first.jar");
+        Path jar = exampleJar("passerelle-example-lbmethod-first.jar");
         Path deployed = Paths.get(System.getProperty("karaf.base"), "deploy", "passerelle-example-lbmethod-first.jar");
         Files.copy(jar, deployed, StandardCopyOption.REPLACE_EXISTING);
         try {

@@ -93,6 +93,8 @@ public abstract class PasserelleTestSupport {
     /** Set by Karaf's file watcher on each configuration it reads from etc/. */
     private static final String FILEINSTALL_FILENAME = "felix.fileinstall.filename";
     private static final String BARRIER_PID = "itests.config.barrier";
+    /** System property (set by failsafe, passed into Karaf) naming where the build put the example bundles. */
+    private static final String EXAMPLES_DIR = "passerelle.examples.dir";
 
     @Inject
     protected BundleContext bundleContext;
@@ -150,6 +152,8 @@ public abstract class PasserelleTestSupport {
             editConfigurationFilePut("etc/io.passerelle.listener-main.cfg", "port", listenerPort),
             editConfigurationFilePut("etc/io.passerelle.listener-main.cfg", "host", "127.0.0.1"),
             systemProperty(LISTENER_PORT_PROPERTY).value(listenerPort),
+            systemProperty(EXAMPLES_DIR).value(
+                Paths.get(System.getProperty(EXAMPLES_DIR, "target/examples")).toAbsolutePath().toString()),
 
             // Karaf resolves the Pax Exam bundles from the build's local repository
             when(!localRepository.isEmpty()).useOptions(editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg",
@@ -229,6 +233,11 @@ public abstract class PasserelleTestSupport {
             throw new IllegalStateException(LISTENER_PORT_PROPERTY + " is not set in this Karaf");
         }
         return Integer.parseInt(port);
+    }
+
+    /** An example bundle of examples/, as the build copied it (e.g. passerelle-example-lbmethod-first.jar). */
+    protected Path exampleJar(String fileName) {
+        return Paths.get(System.getProperty(EXAMPLES_DIR), fileName);
     }
 
     protected Path karafEtc() {

@@ -20,6 +20,8 @@ import io.passerelle.api.RequestHead;
 import io.passerelle.api.RequestHook;
 import io.passerelle.api.ResponseHead;
 import io.passerelle.api.SchemeHandler;
+import io.passerelle.core.internal.http.HttpParseException;
+import io.passerelle.core.internal.http.PathNormalizer;
 import io.passerelle.core.internal.route.Route;
 import io.passerelle.core.internal.route.RouteTable;
 
@@ -139,7 +141,19 @@ public final class Dispatcher {
             }
             HookResult.Proceed p = (HookResult.Proceed) r;
             if (p.path() != null) {
-                req = req.withPath(p.path(), p.query());
+                // a hook's path obeys the front end's rules (SPEC 8): origin form, normalised, never above /
+                String path;
+                try {
+                    path = p.path().startsWith("/") ? PathNormalizer.normalize(p.path()) : null;
+                } catch (HttpParseException e) {
+                    path = null;
+                }
+                if (path == null) {
+                    LOG.debug("Request hook {} gave an unusable path '{}': 400", hook, p.path());
+                    ex.response().error(400);
+                    return;
+                }
+                req = req.withPath(path, p.query());
                 ex.request(req);
             }
             if (p.last()) {
