@@ -173,4 +173,25 @@ public class RewriteIT extends PasserelleTestSupport {
         assertTrue(plain, plain.contains("no match"));
         assertTrue(plain, !plain.contains("proxy to"));
     }
+
+    @Test
+    public void theTraceLoggerLogsTheSameTraceForLiveRequests() throws Exception {
+        TestBackend web = startBackend("web");
+        writeCfg("io.passerelle.route-rw-tr.cfg", "path", "/t/", "url", web.url());
+        rules("live", "RewriteEngine on", "RewriteCond %{HTTP_USER_AGENT} passerelle-itests",
+                "RewriteRule ^/live/(.*)$ /t/$1 [L]");
+        executeCommand("log:set TRACE io.passerelle.rewrite.trace");
+        try {
+            awaitHttp("/live/traced-1", 200, null);
+            // log:set reaches pax-logging through Config Admin, a moment later: ask until a request is traced
+            await("the live trace in karaf.log", () -> {
+                assertEquals(200, httpGet("/live/traced-1").status());
+                List<String> lines = karafLogLines(l -> l.contains("io.passerelle.rewrite.trace") || l.contains("| TRACE |"));
+                String all = String.join("\n", lines);
+                return all.contains("rule set 'live'") && all.contains("^/live/(.*)$") && all.contains("/t/traced-1");
+            });
+        } finally {
+            executeCommand("log:set INFO io.passerelle.rewrite.trace");
+        }
+    }
 }
