@@ -9,8 +9,11 @@ import org.osgi.annotation.versioning.ConsumerType;
  * property naming it, e.g. {@code lbmethod=byrequests}. A balancer whose {@code lbmethod} key names it uses
  * it as soon as it is registered.
  *
- * <p>{@link #elect} is called on I/O threads, at most once at a time per balancer (the balancer holds its
- * election lock around it, as httpd does): it must be quick and must not block.
+ * <p>{@link #elect} is called on I/O threads: it must be quick and must not block. Each call works on views
+ * of its own: the members' {@link LbMember#lbStatus() status} is a copy that the balancer publishes only if
+ * no other election finished meanwhile, else it calls the method again on fresh views (elections are
+ * lock-free, yet serial in effect, so httpd's weighted sequences hold). A method therefore keeps its state
+ * in the statuses, not in fields of its own, and has no side effect beyond them.
  */
 @ConsumerType
 public interface LbMethod {

@@ -1,10 +1,13 @@
 package io.passerelle.balancer.internal;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.passerelle.api.HttpFields;
 import io.passerelle.api.RequestHead;
@@ -15,6 +18,11 @@ import io.passerelle.api.spi.LbMethod;
  * A balancer at run time: its spec and members, and the election of a member for a request (httpd's
  * {@code find_best_worker}, with stickiness first). Reconfiguration swaps the spec and member list; members
  * whose URL stays keep their figures and states.
+ *
+ * <p>Elections take no lock (I/O threads never wait): the lbmethods' statuses form one immutable snapshot;
+ * an election lets the method work on a copy and publishes it with a compare-and-set, trying again on the
+ * new snapshot if another thread elected meanwhile. Elections are therefore serial in effect, and the
+ * weighted sequences of httpd's methods hold exactly across I/O threads.
  */
 final class Balancer {
 
@@ -32,6 +40,8 @@ final class Balancer {
 
     private volatile BalancerSpec spec;
     private volatile List<Member> members;
+    /** The lbmethod status of each member (httpd's lbstatus), replaced whole by each election. */
+    private final AtomicReference<Map<Member, Long>> lbStatus = new AtomicReference<>(Map.of());
 
     Balancer(BalancerSpec spec) {
         this.spec = spec;
@@ -56,8 +66,19 @@ final class Balancer {
         for (Member m : members) {
             old.put(m.spec().urlText(), m);
         }
-        this.members = build(newSpec, old);
+        List<Member> now = build(newSpec, old);
+        this.members = now;
         this.spec = newSpec;
+        lbStatus.updateAndGet(m -> {
+            Map<Member, Long> kept = new IdentityHashMap<>();
+            for (Member member : now) {
+                Long v = m.get(member);
+                if (v != null) {
+                    kept.put(member, v);
+                }
+            }
+            return kept;
+        });
     }
 
     private static List<Member> build(BalancerSpec spec, Map<String, Member> old) {
@@ -129,16 +150,94 @@ final class Balancer {
         if (candidates.isEmpty()) {
             return Election.refused("no usable member");
         }
-        LbMember chosen;
-        synchronized (this) {
-            chosen = method.elect(candidates);
-        }
-        if (!(chosen instanceof Member m) || !candidates.contains(m)) {
+        Member m = elect(method, candidates);
+        if (m == null) {
             return Election.refused("lbmethod " + s.lbmethod() + " chose no member");
         }
         m.countElected();
         m.busyUp();
         return Election.of(m, false);
+    }
+
+    /** Runs the method on a copy of the statuses and publishes the copy, lock-free (see the class javadoc). */
+    private Member elect(LbMethod method, List<Member> candidates) {
+        while (true) {
+            Map<Member, Long> before = lbStatus.get();
+            List<Candidate> views = new ArrayList<>(candidates.size());
+            for (Member c : candidates) {
+                views.add(new Candidate(c, before.getOrDefault(c, 0L)));
+            }
+            LbMember chosen = method.elect(views);
+            Map<Member, Long> after = new IdentityHashMap<>(before);
+            for (Candidate v : views) {
+                after.put(v.member, v.status);
+            }
+            if (lbStatus.compareAndSet(before, after)) {
+                return chosen instanceof Candidate c && views.contains(c) ? c.member : null;
+            }
+        }
+    }
+
+    /** A member as an lbmethod sees it during one election: live figures, the status of this election's copy. */
+    private static final class Candidate implements LbMember {
+
+        final Member member;
+        long status;
+
+        Candidate(Member member, long status) {
+            this.member = member;
+            this.status = status;
+        }
+
+        @Override
+        public URI url() {
+            return member.url();
+        }
+
+        @Override
+        public String route() {
+            return member.route();
+        }
+
+        @Override
+        public int loadFactor() {
+            return member.loadFactor();
+        }
+
+        @Override
+        public long elected() {
+            return member.elected();
+        }
+
+        @Override
+        public long busy() {
+            return member.busy();
+        }
+
+        @Override
+        public long bytesToMember() {
+            return member.bytesToMember();
+        }
+
+        @Override
+        public long bytesFromMember() {
+            return member.bytesFromMember();
+        }
+
+        @Override
+        public long lbStatus() {
+            return status;
+        }
+
+        @Override
+        public void lbStatus(long value) {
+            status = value;
+        }
+
+        @Override
+        public String toString() {
+            return member.toString();
+        }
     }
 
     private static List<Member> candidates(List<Member> all, Set<Member> tried, long now, boolean standby) {

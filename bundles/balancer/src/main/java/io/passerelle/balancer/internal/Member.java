@@ -3,21 +3,18 @@ package io.passerelle.balancer.internal;
 import java.net.URI;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.passerelle.api.spi.LbMember;
-
 /**
  * A balancer member at run time (httpd's worker): its spec, which reconfiguration may replace, and its
- * figures and states, which survive reconfiguration as long as the member's URL stays in the list.
+ * figures and states, which survive reconfiguration as long as the member's URL stays in the list. Its
+ * lbmethod status lives in the balancer's election state (see {@link Balancer}).
  */
-final class Member implements LbMember {
+final class Member {
 
     private volatile MemberSpec spec;
     private final AtomicLong elected = new AtomicLong();
     private final AtomicLong busy = new AtomicLong();
     private final AtomicLong toMember = new AtomicLong();
     private final AtomicLong fromMember = new AtomicLong();
-    /** httpd's lbstatus; read and written by lbmethods under the balancer's election lock. */
-    private volatile long lbStatus;
     /** System.nanoTime() until which the member is in error; 0 when it is not. */
     private volatile long errorUntil;
     /** Set by the active health check. */
@@ -38,49 +35,32 @@ final class Member implements LbMember {
         this.spec = s;
     }
 
-    @Override
-    public URI url() {
+    URI url() {
         return spec.url();
     }
 
-    @Override
-    public String route() {
+    String route() {
         return spec.route();
     }
 
-    @Override
-    public int loadFactor() {
+    int loadFactor() {
         return spec.loadFactor();
     }
 
-    @Override
-    public long elected() {
+    long elected() {
         return elected.get();
     }
 
-    @Override
-    public long busy() {
+    long busy() {
         return busy.get();
     }
 
-    @Override
-    public long bytesToMember() {
+    long bytesToMember() {
         return toMember.get();
     }
 
-    @Override
-    public long bytesFromMember() {
+    long bytesFromMember() {
         return fromMember.get();
-    }
-
-    @Override
-    public long lbStatus() {
-        return lbStatus;
-    }
-
-    @Override
-    public void lbStatus(long value) {
-        lbStatus = value;
     }
 
     void countElected() {
