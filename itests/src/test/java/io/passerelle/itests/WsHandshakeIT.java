@@ -697,6 +697,10 @@ public class WsHandshakeIT extends PasserelleTestSupport {
             refused.status());
         assertEquals("no request reached the backend through the JDK's trust store: " + backend.heads(), 2,
             backend.heads().size());
+        await("a WARN line naming the backend and the TLS failure", () -> !karafLogLines(
+            l -> l.contains("| WARN ") && l.contains("TLS with backend localhost:") && l.contains("failed")).isEmpty());
+        assertEquals("no ERROR stack trace from MINA's SslHandler", List.of(),
+            karafLogLines(l -> l.contains("| ERROR") && l.contains("SslHandler")));
     }
 
     @Test
