@@ -1,6 +1,5 @@
 package io.passerelle.balancer.internal;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -8,6 +7,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import io.passerelle.api.Durations;
+import io.passerelle.api.FactoryConfigs;
 
 /**
  * One {@code io.passerelle.balancer} factory configuration, validated (SPEC §4.5).
@@ -54,53 +54,14 @@ record BalancerSpec(String name, String origin, String pid, List<MemberSpec> mem
         return stickyCookie.equals(stickyParam) ? stickyCookie : stickyCookie + "|" + stickyParam;
     }
 
-    /** The configuration keys (everything but Config Admin's and DS's own). */
-    static Map<String, String> values(Map<String, ?> props) {
-        Map<String, String> values = new LinkedHashMap<>();
-        props.forEach((k, v) -> {
-            if (v != null && !k.startsWith("component.") && !k.startsWith("service.") && !k.startsWith("felix.") && !k.startsWith("osgi.")
-                    && !k.startsWith("org.apache.karaf.features") && !k.equals("objectClass")) {
-                values.put(k, String.valueOf(v).trim());
-            }
-        });
-        return values;
-    }
-
     /** Where a configuration came from: its file, else its PID. */
     static String origin(Map<String, ?> props) {
-        Object file = props.get("felix.fileinstall.filename");
-        if (file != null) {
-            String f = file.toString();
-            return f.startsWith("file:") ? f.substring(5) : f;
-        }
-        return String.valueOf(props.get("service.pid"));
-    }
-
-    /** SPEC §4: the {@code name} key, else the alias of the file, else the PID. */
-    static String name(Map<String, ?> props) {
-        Object n = props.get("name");
-        if (n != null && !n.toString().isBlank()) {
-            return n.toString().trim();
-        }
-        String pid = String.valueOf(props.get("service.pid"));
-        if (pid.contains("~")) {
-            return pid.substring(pid.indexOf('~') + 1);
-        }
-        Object file = props.get("felix.fileinstall.filename");
-        if (file != null) {
-            String f = file.toString();
-            String base = f.substring(f.lastIndexOf('/') + 1);
-            String prefix = FACTORY_PID + "-";
-            if (base.startsWith(prefix) && base.endsWith(".cfg")) {
-                return base.substring(prefix.length(), base.length() - 4);
-            }
-        }
-        return pid;
+        return FactoryConfigs.origin(props);
     }
 
     static BalancerSpec from(Map<String, ?> props) {
-        Map<String, String> v = values(props);
-        String name = name(props);
+        Map<String, String> v = FactoryConfigs.values(props);
+        String name = FactoryConfigs.name(FACTORY_PID, props);
         if (!name.matches("[A-Za-z0-9._\\-]+")) {
             throw new ConfigError("name", "'" + name + "' is not a host-like name (letters, digits, '.', '-', '_')");
         }

@@ -2,6 +2,8 @@ package io.passerelle.rewrite.internal;
 
 import java.util.Map;
 
+import io.passerelle.api.FactoryConfigs;
+
 /**
  * One {@code io.passerelle.rewrite} factory configuration, validated.
  *
@@ -15,20 +17,12 @@ import java.util.Map;
 public record RuleSetSource(String pid, String name, String origin, int order, String rules, String rulesFile) {
 
     static final String FACTORY_PID = "io.passerelle.rewrite";
-    private static final String FILE_KEY = "felix.fileinstall.filename";
 
     /** Validates component properties. */
     public static RuleSetSource from(Map<String, ?> props) throws RewriteConfigException {
         String pid = str(props.get("service.pid"));
-        String file = str(props.get(FILE_KEY));
-        if (file != null && file.startsWith("file:")) {
-            file = file.substring(5);
-        }
-        String name = str(props.get("name"));
-        if (name == null || name.isBlank()) {
-            name = alias(pid, file);
-        }
-        String origin = file != null ? file : pid;
+        String name = FactoryConfigs.name(FACTORY_PID, props);
+        String origin = FactoryConfigs.origin(props);
         String rules = str(props.get("rules"));
         String rulesFile = str(props.get("rules.file"));
         rules = rules == null || rules.isBlank() ? null : rules;
@@ -49,21 +43,6 @@ public record RuleSetSource(String pid, String name, String origin, int order, S
             }
         }
         return new RuleSetSource(pid, name, origin, order, rules, rulesFile);
-    }
-
-    /** The file name of a factory configuration without its factory PID prefix. */
-    static String alias(String pid, String file) {
-        if (pid != null && pid.contains("~")) {
-            return pid.substring(pid.indexOf('~') + 1);
-        }
-        if (file != null) {
-            String base = file.substring(file.lastIndexOf('/') + 1);
-            String prefix = FACTORY_PID + "-";
-            if (base.startsWith(prefix) && base.endsWith(".cfg")) {
-                return base.substring(prefix.length(), base.length() - 4);
-            }
-        }
-        return pid;
     }
 
     private static String str(Object o) {

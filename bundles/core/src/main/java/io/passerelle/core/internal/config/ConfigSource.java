@@ -1,7 +1,8 @@
 package io.passerelle.core.internal.config;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
+
+import io.passerelle.api.FactoryConfigs;
 
 /**
  * A configuration as Config Admin delivered it, with what error messages and names need: the file it came
@@ -9,41 +10,11 @@ import java.util.Map;
  */
 public record ConfigSource(String pid, String file, String alias, Map<String, String> values) {
 
-    private static final String FILE_KEY = "felix.fileinstall.filename";
-
     /** Builds from DS component properties (only String-convertible configuration keys are kept). */
     public static ConfigSource of(String factoryPid, Map<String, ?> props) {
-        Map<String, String> values = new LinkedHashMap<>();
-        props.forEach((k, v) -> {
-            if (v != null && !k.startsWith("component.") && !k.startsWith("service.") && !k.startsWith("felix.")
-                    && !k.startsWith("org.apache.karaf.features") && !k.equals("objectClass")) {
-                values.put(k, String.valueOf(v).trim());
-            }
-        });
-        String pid = str(props.get("service.pid"));
-        String file = str(props.get(FILE_KEY));
-        if (file != null && file.startsWith("file:")) {
-            file = file.substring(5);
-        }
-        return new ConfigSource(pid, file, alias(factoryPid, pid, file), values);
-    }
-
-    private static String alias(String factoryPid, String pid, String file) {
-        if (pid != null && pid.contains("~")) {
-            return pid.substring(pid.indexOf('~') + 1);
-        }
-        if (file != null) {
-            String base = file.substring(file.lastIndexOf('/') + 1);
-            String prefix = factoryPid + "-";
-            if (base.startsWith(prefix) && base.endsWith(".cfg")) {
-                return base.substring(prefix.length(), base.length() - 4);
-            }
-        }
-        return pid;
-    }
-
-    private static String str(Object o) {
-        return o == null ? null : o.toString();
+        String pid = props.get("service.pid") == null ? null : props.get("service.pid").toString();
+        return new ConfigSource(pid, FactoryConfigs.file(props), FactoryConfigs.alias(factoryPid, props),
+                FactoryConfigs.values(props));
     }
 
     /** The configuration's name: its {@code name} key, else its file alias, else its PID. */
