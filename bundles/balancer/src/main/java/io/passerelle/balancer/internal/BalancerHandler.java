@@ -22,9 +22,10 @@ import io.passerelle.api.spi.LbMethod;
 
 /**
  * The {@code balancer://NAME} scheme (SPEC §3 step 5, §4.5): resolves the balancer, elects a member with the
- * balancer's lbmethod service, and hands the exchange to the scheme handler of the member's URL. The
- * lbmethods and the member schemes' handlers are whiteboard services that may come and go: a balancer whose
- * method or member handler is missing answers {@code 503} and logs one WARN until it appears.
+ * balancer's lbmethod service (found through the {@link BalancerRegistry}), and hands the exchange to the
+ * scheme handler of the member's URL. The lbmethods and the member schemes' handlers are whiteboard services
+ * that may come and go: a balancer whose method or member handler is missing answers {@code 503} and logs
+ * one WARN until it appears.
  */
 @Component(property = SchemeHandler.SCHEME + "=balancer")
 public final class BalancerHandler implements SchemeHandler {
@@ -36,7 +37,6 @@ public final class BalancerHandler implements SchemeHandler {
 
     private final BalancerRegistry registry;
     private final Map<String, SchemeHandler> handlers = new ConcurrentHashMap<>();
-    private final Map<String, LbMethod> methods = new ConcurrentHashMap<>();
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     @Activate
@@ -59,21 +59,6 @@ public final class BalancerHandler implements SchemeHandler {
         }
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void bindLbMethod(LbMethod method, Map<String, Object> props) {
-        for (String name : values(props.get(LbMethod.NAME))) {
-            methods.put(name, method);
-            warned.remove("lbmethod|" + name);
-            LOG.info("Load-balancing method {} available", name);
-        }
-    }
-
-    void unbindLbMethod(LbMethod method, Map<String, Object> props) {
-        for (String name : values(props.get(LbMethod.NAME))) {
-            methods.remove(name, method);
-        }
-    }
-
     private static List<String> values(Object o) {
         if (o instanceof String s) {
             return List.of(s.trim().toLowerCase());
@@ -85,11 +70,6 @@ public final class BalancerHandler implements SchemeHandler {
             return c.stream().map(s -> String.valueOf(s).trim().toLowerCase()).toList();
         }
         return List.of();
-    }
-
-    /** Whether an lbmethod of that name is installed. */
-    boolean hasMethod(String name) {
-        return methods.containsKey(name.toLowerCase());
     }
 
     @Override
@@ -116,13 +96,8 @@ public final class BalancerHandler implements SchemeHandler {
             return;
         }
         warned.remove("balancer|" + name);
-        String methodName = b.spec().lbmethod().toLowerCase();
-        LbMethod method = methods.get(methodName);
+        LbMethod method = registry.method(b);
         if (method == null) {
-            if (warned.add("lbmethod|" + methodName)) {
-                LOG.warn("Balancer {}: lbmethod '{}' is not installed – answering 503 until it is", b.name(),
-                        methodName);
-            }
             exchange.response().error(503);
             return;
         }

@@ -44,7 +44,8 @@ public final class BalancerRegistry implements BalancerControl {
     private final Map<String, Balancer> byPid = new ConcurrentHashMap<>();
     private final Map<String, Balancer> byName = new ConcurrentHashMap<>();
     private final Map<String, ScheduledFuture<?>> checks = new ConcurrentHashMap<>();
-    private final Set<String> methods = ConcurrentHashMap.newKeySet();
+    private final Map<String, LbMethod> methods = new ConcurrentHashMap<>();
+    private final Set<String> warnedMethods = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService scheduler;
     private final HealthChecker checker = new HealthChecker();
 
@@ -65,19 +66,36 @@ public final class BalancerRegistry implements BalancerControl {
         byName.clear();
     }
 
+    /** The lbmethod whiteboard: methods by their {@value LbMethod#NAME} property, coming and going at runtime. */
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void bindLbMethod(LbMethod method, Map<String, Object> props) {
         Object n = props.get(LbMethod.NAME);
         if (n != null) {
-            methods.add(n.toString().trim().toLowerCase());
+            String name = n.toString().trim().toLowerCase();
+            methods.put(name, method);
+            warnedMethods.remove(name);
+            LOG.info("Load-balancing method {} available", name);
         }
     }
 
     void unbindLbMethod(LbMethod method, Map<String, Object> props) {
         Object n = props.get(LbMethod.NAME);
         if (n != null) {
-            methods.remove(n.toString().trim().toLowerCase());
+            methods.remove(n.toString().trim().toLowerCase(), method);
         }
+    }
+
+    /**
+     * The balancer's lbmethod, or null when no service of that name is installed: then one WARN, until a
+     * method of that name appears (and again if it goes away later).
+     */
+    LbMethod method(Balancer b) {
+        String name = b.spec().lbmethod().toLowerCase();
+        LbMethod m = methods.get(name);
+        if (m == null && warnedMethods.add(name)) {
+            LOG.warn("Balancer {}: lbmethod '{}' is not installed – answering 503 until it is", b.name(), name);
+        }
+        return m;
     }
 
     Balancer byName(String name) {
@@ -160,7 +178,7 @@ public final class BalancerRegistry implements BalancerControl {
             for (Member m : b.members()) {
                 members.add(view(m, s, now));
             }
-            out.add(new BalancerView(s.name(), s.lbmethod(), methods.contains(s.lbmethod().toLowerCase()),
+            out.add(new BalancerView(s.name(), s.lbmethod(), methods.containsKey(s.lbmethod().toLowerCase()),
                     s.stickysession(), s.noFailover(), s.maxAttempts(), members));
         }
         return out;

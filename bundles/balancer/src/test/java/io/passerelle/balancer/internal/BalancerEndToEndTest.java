@@ -55,7 +55,6 @@ class BalancerEndToEndTest {
     }
 
     private void method(LbMethod m, String name) {
-        handler.bindLbMethod(m, Map.of(LbMethod.NAME, name));
         registry.bindLbMethod(m, Map.of(LbMethod.NAME, name));
     }
 
