@@ -129,4 +129,21 @@ class TlsBackendTest {
             assertEquals("200 tls backend saw /x", get(proxy, "/s/x"));
         }
     }
+
+    /**
+     * Handshakes, good and failed, never use MINA's shared "ssl-exec" task threads: a task run there forwards its
+     * records while the I/O thread forwards others, and under load they reached the backend out of order.
+     */
+    @Test
+    void handshakeTasksRunOnTheIoThread() throws Exception {
+        try (ProxyHarness proxy = new ProxyHarness()) {
+            proxy.route("s", "path", "/s/", "url", "https://localhost:" + port + "/", "tls.truststore", truststore.toString(),
+                    "tls.truststore.password", "changeit");
+            proxy.route("u", "path", "/u/", "url", "https://localhost:" + port + "/");
+            assertEquals("200 tls backend saw /z", get(proxy, "/s/z"));
+            assertEquals(502, Integer.parseInt(get(proxy, "/u/z").substring(0, 3)));
+        }
+        assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith("ssl-exec")),
+                "a TLS task ran on MINA's ssl-exec pool");
+    }
 }

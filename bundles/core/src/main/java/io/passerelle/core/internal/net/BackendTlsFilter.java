@@ -9,14 +9,13 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 
 import org.apache.mina.core.session.IoSession;
-import org.apache.mina.filter.ssl.SslFilter;
 
 /**
  * The client TLS filter of a backend connection: names the backend's host in SNI (the JDK leaves single-label
  * names such as {@code localhost} out on its own) and, when verifying, checks the certificate against that
- * host name.
+ * host name. Handshake tasks run on the session's I/O thread ({@link InlineTlsFilter}).
  */
-final class BackendTlsFilter extends SslFilter {
+final class BackendTlsFilter extends InlineTlsFilter {
 
     private final String host;
 

@@ -12,7 +12,6 @@ import java.util.Map;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
-import org.apache.mina.filter.ssl.SslFilter;
 import org.apache.mina.transport.socket.nio.NioSocketAcceptor;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -105,7 +104,7 @@ public final class ListenerComponent {
         a.setCloseOnDeactivation(false);
         a.getSessionConfig().setTcpNoDelay(true);
         if (spec.tls()) {
-            a.getFilterChain().addLast("tls", new SslFilter(serverContext(spec)));
+            a.getFilterChain().addLast("tls", new InlineTlsFilter(serverContext(spec)));
         }
         a.setHandler(new FrontIoHandler(rt));
         try {
