@@ -28,8 +28,11 @@ host = 127.0.0.1
 CFG
 printf 'path = /\nurl = http://127.0.0.1:18080/\n' > "$run/etc/io.passerelle.route-bench.cfg"
 printf 'path = /ws/\nurl = ws://127.0.0.1:18081/\n' > "$run/etc/io.passerelle.route-bench-ws.cfg"
-printf '\nlog4j2.logger.passerelle-access.name = io.passerelle.access\nlog4j2.logger.passerelle-access.level = OFF\n' \
-    >> "$run/etc/org.ops4j.pax.logging.cfg"
+# the access log off, as the peers run without one (its logger is declared once, as passerelleAccess)
+sed -i 's/^log4j2.logger.passerelleAccess.level = .*/log4j2.logger.passerelleAccess.level = OFF/' \
+    "$run/etc/org.ops4j.pax.logging.cfg"
+grep -q '^log4j2.logger.passerelleAccess.level = OFF$' "$run/etc/org.ops4j.pax.logging.cfg" \
+    || { echo "could not switch the access log off in $run/etc/org.ops4j.pax.logging.cfg" >&2; exit 1; }
 
 (cd "$run" && KARAF_EXEC=exec nohup taskset -c 0 bin/karaf server > "$run/karaf.out" 2>&1 < /dev/null &
  echo $! > "$run/karaf.pid")

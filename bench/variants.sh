@@ -35,8 +35,11 @@ setup() {   # NAME DIR
     printf 'port = %s\nhost = 127.0.0.1\n' "${port[$name]}" > "$dir/etc/io.passerelle.listener-main.cfg"
     printf 'path = /\nurl = http://127.0.0.1:18080/\n' > "$dir/etc/io.passerelle.route-bench.cfg"
     printf 'path = /ws/\nurl = ws://127.0.0.1:18081/\n' > "$dir/etc/io.passerelle.route-bench-ws.cfg"
-    printf '\nlog4j2.logger.passerelle-access.name = io.passerelle.access\nlog4j2.logger.passerelle-access.level = OFF\n' \
-        >> "$dir/etc/org.ops4j.pax.logging.cfg"
+    # the access log off, as the peers run without one (its logger is declared once, as passerelleAccess)
+    sed -i 's/^log4j2.logger.passerelleAccess.level = .*/log4j2.logger.passerelleAccess.level = OFF/' \
+        "$dir/etc/org.ops4j.pax.logging.cfg"
+    grep -q '^log4j2.logger.passerelleAccess.level = OFF$' "$dir/etc/org.ops4j.pax.logging.cfg" \
+        || { echo "could not switch the access log off in $dir/etc/org.ops4j.pax.logging.cfg" >&2; exit 1; }
     case "$name" in
     rewrite20)
         {

@@ -44,7 +44,23 @@ public final class HttpFields implements Iterable<HttpFields.Field> {
 
     /** Removes every field of that name; returns whether there was one. */
     public boolean remove(String name) {
-        return fields.removeIf(f -> f.name.equalsIgnoreCase(name));
+        // compacts in place: runs for several names on every forwarded head, so no lambda or bit set
+        int n = fields.size();
+        int w = 0;
+        for (int r = 0; r < n; r++) {
+            Field f = fields.get(r);
+            if (!f.name.equalsIgnoreCase(name)) {
+                if (w != r) {
+                    fields.set(w, f);
+                }
+                w++;
+            }
+        }
+        if (w == n) {
+            return false;
+        }
+        fields.subList(w, n).clear();
+        return true;
     }
 
     /** Removes every field whose name satisfies the predicate; returns whether one was removed. */

@@ -103,6 +103,7 @@ public final class ListenerComponent {
         a.setBacklog(1024);
         a.setCloseOnDeactivation(false);
         a.getSessionConfig().setTcpNoDelay(true);
+        NetworkCore.withoutServiceStatistics(a);
         if (spec.tls()) {
             a.getFilterChain().addLast("tls", new InlineTlsFilter(serverContext(spec)));
         }

@@ -35,10 +35,20 @@ public final class NetworkCore {
         processors = new ProcessorPool(Math.max(1, n));
         connector = new NioSocketConnector(processors);
         connector.getSessionConfig().setTcpNoDelay(true);
+        withoutServiceStatistics(connector);
         connector.setHandler(new BackendIoHandler());
         timer = new ScheduledThreadPoolExecutor(1, threads("passerelle-timer"));
         timer.setRemoveOnCancelPolicy(true);
         resolver = Executors.newCachedThreadPool(threads("passerelle-resolver"));
+    }
+
+    /**
+     * Switches off MINA's per-service byte and message counters: every read and write of every session updates
+     * them under one lock shared by all I/O threads (contended at a few thousand requests per second), and
+     * nothing here reads them. Per-session counters, which the watermarks use, are not affected.
+     */
+    static void withoutServiceStatistics(org.apache.mina.core.service.AbstractIoService service) {
+        service.getStatistics().getConfig().setStatisticsCalcEnabled(false);
     }
 
     public IoProcessor<NioSession> processors() {
