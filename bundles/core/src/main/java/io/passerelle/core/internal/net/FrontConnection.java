@@ -275,9 +275,12 @@ final class FrontConnection {
         }
         if (want) {
             resumeRead();
-        } else {
+        } else if (closing || inputClosed || pending != null) {
             suspendRead();
         }
+        // else reads stay on while the exchange runs: a read interest switched off and on again for every
+        // request costs two epoll_ctl calls; what arrives meanwhile (a pipelined request, body bytes the
+        // handler is not ready for) is kept as pending, and only then are reads suspended
     }
 
     void suspendRead() {

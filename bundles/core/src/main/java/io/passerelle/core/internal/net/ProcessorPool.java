@@ -4,6 +4,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.apache.mina.core.buffer.IoBuffer;
 import org.apache.mina.core.service.IoProcessor;
 import org.apache.mina.core.session.AttributeKey;
 import org.apache.mina.core.session.IoSession;
@@ -22,12 +23,32 @@ final class ProcessorPool implements IoProcessor<NioSession> {
 
     static final AttributeKey AFFINITY = new AttributeKey(ProcessorPool.class, "affinity");
 
-    /** A processor whose selector can be woken from outside. */
+    /** A processor whose selector can be woken from outside, and that reads once per readiness event. */
     private static final class Processor extends NioProcessor {
         volatile Thread thread;
+        /** The buffer of the read event whose last read came back short of filling it (I/O thread only). */
+        private IoBuffer drained;
 
         Processor(java.util.concurrent.Executor executor) {
             super(executor);
+        }
+
+        /**
+         * MINA reads a readable TCP session until a read returns 0, so every read event costs a second system
+         * call that finds nothing (and, for a heap buffer, a second trip through the JDK's temporary direct
+         * buffer). A read that did not fill the buffer has taken what the socket held; the JDK's selector is
+         * level-triggered, so anything that arrives later, and end of stream, is reported at the next select.
+         * The second call of the same event therefore answers 0 without a system call.
+         */
+        @Override
+        protected int read(NioSession session, IoBuffer buf) throws Exception {
+            if (buf == drained) {
+                drained = null;
+                return 0;
+            }
+            int n = super.read(session, buf);
+            drained = n > 0 && buf.hasRemaining() ? buf : null;
+            return n;
         }
 
         void wake() {
