@@ -56,6 +56,14 @@ class ProxyEndToEndTest {
             if (target.startsWith("/hangup")) {
                 return null;
             }
+            if (target.startsWith("/late")) {
+                try {
+                    Thread.sleep(300); // answers after the client has half-closed
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return TestBackend.ok("late answer");
+            }
             return TestBackend.ok("backend saw " + target);
         });
         proxy.route("t", "path", "/t/", "url", backend.url());
@@ -113,6 +121,34 @@ class ProxyEndToEndTest {
             }
         }
         assertEquals(1, backend.connections.get());
+    }
+
+    /**
+     * The front connection keeps reading while an exchange runs (no read-interest toggling per request): a
+     * client that half-closes right after its request still gets the whole answer, then the connection closes.
+     */
+    @Test
+    void aClientThatHalfClosesAfterItsRequestStillGetsTheAnswer() throws Exception {
+        try (RawClient c = client()) {
+            c.send("GET /t/late HTTP/1.1\r\nHost: h\r\n\r\n");
+            c.socket.shutdownOutput();
+            RawClient.Response r = c.read();
+            assertEquals(200, r.status());
+            assertEquals("late answer", r.text());
+            assertTrue(c.closedByPeer());
+        }
+    }
+
+    /** Bytes that arrive during an exchange wait for it: a request sent while another runs is answered next. */
+    @Test
+    void aRequestSentDuringAnExchangeIsAnsweredAfterIt() throws Exception {
+        try (RawClient c = client()) {
+            c.send("GET /t/late HTTP/1.1\r\nHost: h\r\n\r\n");
+            Thread.sleep(100); // the first exchange is waiting for the backend
+            c.send("GET /t/second HTTP/1.1\r\nHost: h\r\n\r\n");
+            assertEquals("late answer", c.read().text());
+            assertEquals("backend saw /second", c.read().text());
+        }
     }
 
     @Test
