@@ -1,5 +1,6 @@
 package io.passerelle.core.internal.net;
 
+import java.nio.ByteBuffer;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,6 +29,8 @@ final class ProcessorPool implements IoProcessor<NioSession> {
         volatile Thread thread;
         /** The buffer of the read event whose last read came back short of filling it (I/O thread only). */
         private IoBuffer drained;
+        /** Where reads land before MINA's heap buffer (I/O thread only); as large as MINA's largest read buffer. */
+        private final IoBuffer direct = IoBuffer.wrap(ByteBuffer.allocateDirect(65536));
 
         Processor(java.util.concurrent.Executor executor) {
             super(executor);
@@ -46,8 +49,26 @@ final class ProcessorPool implements IoProcessor<NioSession> {
                 drained = null;
                 return 0;
             }
-            int n = super.read(session, buf);
+            int n = readThroughDirect(session, buf);
             drained = n > 0 && buf.hasRemaining() ? buf : null;
+            return n;
+        }
+
+        /**
+         * Reads into this thread's own direct buffer, then copies into MINA's heap buffer: what the JDK does for
+         * a heap buffer anyway, without its per-call thread-local look-up of a temporary direct buffer.
+         */
+        private int readThroughDirect(NioSession session, IoBuffer buf) throws Exception {
+            if (buf.isDirect()) {
+                return super.read(session, buf);
+            }
+            direct.clear();
+            direct.limit(Math.min(direct.capacity(), buf.remaining()));
+            int n = super.read(session, direct);
+            if (n > 0) {
+                direct.flip();
+                buf.put(direct);
+            }
             return n;
         }
 
