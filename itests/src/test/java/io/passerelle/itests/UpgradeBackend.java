@@ -298,20 +298,21 @@ final class UpgradeBackend implements AutoCloseable {
                     payload[i] ^= mask[i & 3];
                 }
             }
-            byte[] header = RawWebSocket.header(b0 & 0x0F, (b0 & 0x80) != 0, length, false);
-            header[0] = (byte) b0; // RSV bits as the client sent them
-            out.write(header);
-            out.write(payload);
-            out.flush();
             int opcode = b0 & 0x0F;
-            if (opcode == RawWebSocket.CLOSE) {
-                return;
-            }
             if (opcode < 8) {
+                // counted before the echo leaves: a client that has its echo back finds it counted
                 framesEchoed.incrementAndGet();
                 if ((b0 & 0x40) != 0) {
                     compressedFramesEchoed.incrementAndGet();
                 }
+            }
+            byte[] header = RawWebSocket.header(opcode, (b0 & 0x80) != 0, length, false);
+            header[0] = (byte) b0; // RSV bits as the client sent them
+            out.write(header);
+            out.write(payload);
+            out.flush();
+            if (opcode == RawWebSocket.CLOSE) {
+                return;
             }
         }
     }

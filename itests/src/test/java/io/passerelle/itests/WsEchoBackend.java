@@ -205,6 +205,11 @@ public final class WsEchoBackend implements AutoCloseable {
             if (masked) {
                 readFully(in, mask, 4);
             }
+            if ((b0 & 0x0F) < 8) {
+                // counted before any of the echo leaves: a client that has its echo back finds it counted
+                framesEchoed.incrementAndGet();
+                bytesEchoed.addAndGet(length);
+            }
             long offset = 0;
             while (offset < length) {
                 int n = in.read(buffer, 0, (int) Math.min(buffer.length, length - offset));
@@ -230,10 +235,6 @@ public final class WsEchoBackend implements AutoCloseable {
                 out.flush();
                 awaitEnd(socket, in, buffer);
                 return;
-            }
-            if (opcode < 8) {
-                framesEchoed.incrementAndGet();
-                bytesEchoed.addAndGet(length);
             }
             if (in.available() == 0) {
                 out.flush();
