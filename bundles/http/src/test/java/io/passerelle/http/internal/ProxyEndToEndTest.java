@@ -144,7 +144,12 @@ class ProxyEndToEndTest {
     void aRequestSentDuringAnExchangeIsAnsweredAfterIt() throws Exception {
         try (RawClient c = client()) {
             c.send("GET /t/late HTTP/1.1\r\nHost: h\r\n\r\n");
-            Thread.sleep(100); // the first exchange is waiting for the backend
+            // sent once the backend holds the first request, whose answer it delays
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (backend.received.stream().noneMatch(r -> r.requestLine().startsWith("GET /late "))) {
+                assertTrue(System.nanoTime() < deadline, "the backend did not get the first request");
+                Thread.onSpinWait();
+            }
             c.send("GET /t/second HTTP/1.1\r\nHost: h\r\n\r\n");
             assertEquals("late answer", c.read().text());
             assertEquals("backend saw /second", c.read().text());
