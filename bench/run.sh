@@ -11,31 +11,12 @@
 # everything else -> http://127.0.0.1:18080/), pinned to CPU 0 like the peers, with the
 # access log switched off as it is for the peers. Results go to target/bench-results/.
 set -euo pipefail
-here="$(cd "$(dirname "$0")/.." && pwd)"
-shared="${SHARED:-$here/../shared}/bench"
 scenarios="${1:-http-small,http-big}"
 reps="${2:-3}"
+source "$(dirname "$0")/common.sh"
 run="$here/target/bench-run"
-export BENCH_RESULTS="$here/target/bench-results" BENCH_BIN="$here/target/bench-bin"
-mkdir -p "$BENCH_RESULTS" "$BENCH_BIN"
-make -s -C "$shared" BINDIR="$BENCH_BIN" >/dev/null
-
-[ -x "$here/karaf-assembly/target/assembly/bin/karaf" ] || (cd "$here" && mvn -q -DskipTests install)
-rm -rf "$run" && cp -a "$here/karaf-assembly/target/assembly" "$run"
-cat > "$run/etc/io.passerelle.listener-main.cfg" <<CFG
-port = 18400
-host = 127.0.0.1
-CFG
-printf 'path = /\nurl = http://127.0.0.1:18080/\n' > "$run/etc/io.passerelle.route-bench.cfg"
-printf 'path = /ws/\nurl = ws://127.0.0.1:18081/\n' > "$run/etc/io.passerelle.route-bench-ws.cfg"
-# the access log off, as the peers run without one (its logger is declared once, as passerelleAccess)
-sed -i 's/^log4j2.logger.passerelleAccess.level = .*/log4j2.logger.passerelleAccess.level = OFF/' \
-    "$run/etc/org.ops4j.pax.logging.cfg"
-grep -q '^log4j2.logger.passerelleAccess.level = OFF$' "$run/etc/org.ops4j.pax.logging.cfg" \
-    || { echo "could not switch the access log off in $run/etc/org.ops4j.pax.logging.cfg" >&2; exit 1; }
-
-(cd "$run" && KARAF_EXEC=exec nohup taskset -c 0 bin/karaf server > "$run/karaf.out" 2>&1 < /dev/null &
- echo $! > "$run/karaf.pid")
+bench_copy "$run" 18400
+bench_start "$run"
 pid="$(cat "$run/karaf.pid")"
 stop_karaf() {
     kill "$pid" 2>/dev/null || return 0

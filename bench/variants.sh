@@ -15,31 +15,18 @@
 #   balancer3   127.0.0.1:18412  route / -> balancer://bench/ with 3 members that are the
 #                                harness's one backend spelled three ways (byrequests)
 set -euo pipefail
-here="$(cd "$(dirname "$0")/.." && pwd)"
-shared="${SHARED:-$here/../shared}/bench"
 scenarios="${1:-http-small}"
 reps="${2:-3}"
+source "$(dirname "$0")/common.sh"
 base="$here/target/bench-variants"
-export BENCH_RESULTS="$here/target/bench-results" BENCH_BIN="$here/target/bench-bin"
-mkdir -p "$BENCH_RESULTS" "$BENCH_BIN"
-make -s -C "$shared" BINDIR="$BENCH_BIN" >/dev/null
-[ -x "$here/karaf-assembly/target/assembly/bin/karaf" ] || (cd "$here" && mvn -q -DskipTests install)
 rm -rf "$base" && mkdir -p "$base"
 
 names=(plain rewrite20 balancer3)
 declare -A port=([plain]=18410 [rewrite20]=18411 [balancer3]=18412)
 declare -A pids=()
 
-setup() {   # NAME DIR
+setup() {   # NAME DIR: the variant's own configuration on top of bench_copy's
     local name="$1" dir="$2"
-    printf 'port = %s\nhost = 127.0.0.1\n' "${port[$name]}" > "$dir/etc/io.passerelle.listener-main.cfg"
-    printf 'path = /\nurl = http://127.0.0.1:18080/\n' > "$dir/etc/io.passerelle.route-bench.cfg"
-    printf 'path = /ws/\nurl = ws://127.0.0.1:18081/\n' > "$dir/etc/io.passerelle.route-bench-ws.cfg"
-    # the access log off, as the peers run without one (its logger is declared once, as passerelleAccess)
-    sed -i 's/^log4j2.logger.passerelleAccess.level = .*/log4j2.logger.passerelleAccess.level = OFF/' \
-        "$dir/etc/org.ops4j.pax.logging.cfg"
-    grep -q '^log4j2.logger.passerelleAccess.level = OFF$' "$dir/etc/org.ops4j.pax.logging.cfg" \
-        || { echo "could not switch the access log off in $dir/etc/org.ops4j.pax.logging.cfg" >&2; exit 1; }
     case "$name" in
     rewrite20)
         {
@@ -72,10 +59,9 @@ trap stop_all EXIT
 
 for name in "${names[@]}"; do
     dir="$base/$name"
-    cp -a "$here/karaf-assembly/target/assembly" "$dir"
+    bench_copy "$dir" "${port[$name]}"
     setup "$name" "$dir"
-    (cd "$dir" && KARAF_EXEC=exec nohup taskset -c 0 bin/karaf server > "$dir/karaf.out" 2>&1 < /dev/null &
-     echo $! > "$dir/karaf.pid")
+    bench_start "$dir"
     pids[$name]="$(cat "$dir/karaf.pid")"
 done
 for name in "${names[@]}"; do
