@@ -1,15 +1,14 @@
 package io.passerelle.api;
 
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
  * An {@link Exchange} that forwards every call to another one; subclasses override what they watch or
- * intercept (typically {@link #response()} or {@link #requestBody()}). The core accepts a wrapper wherever
- * it accepts an exchange and works on the {@link #unwrap unwrapped} one where it needs its own (binding a
- * backend connection, starting a tunnel).
+ * intercept (typically {@link #response()} or {@link #requestBody()}), as the balancer does to fail over to
+ * another member. A wrapper can be handed to any scheme handler or to {@link Forwarding#forward}: the core
+ * serves it on the connection its {@link #client()} names, through the wrapper's own response and body.
  *
  * @since 1.1
  */
@@ -25,15 +24,6 @@ public abstract class ExchangeWrapper implements Exchange {
     /** The exchange this one forwards to. */
     public final Exchange delegate() {
         return delegate;
-    }
-
-    /** The innermost exchange under any number of wrappers. */
-    public static Exchange unwrap(Exchange exchange) {
-        Exchange e = exchange;
-        while (e instanceof ExchangeWrapper w) {
-            e = w.delegate;
-        }
-        return e;
     }
 
     @Override
@@ -54,31 +44,6 @@ public abstract class ExchangeWrapper implements Exchange {
     @Override
     public ResponseSink response() {
         return delegate.response();
-    }
-
-    @Override
-    public BackendConnector backends() {
-        return delegate.backends();
-    }
-
-    @Override
-    public void tunnel(ResponseHead head, BackendConnection backend, long idleTimeoutMillis) {
-        delegate.tunnel(head, backend, idleTimeoutMillis);
-    }
-
-    @Override
-    public int affinity() {
-        return delegate.affinity();
-    }
-
-    @Override
-    public void execute(Runnable task) {
-        delegate.execute(task);
-    }
-
-    @Override
-    public Runnable schedule(long delay, TimeUnit unit, Runnable task) {
-        return delegate.schedule(delay, unit, task);
     }
 
     @Override

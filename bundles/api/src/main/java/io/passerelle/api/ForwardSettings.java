@@ -8,6 +8,4 @@ package io.passerelle.api;
  * @param via                   add {@code Via: 1.1 passerelle} to requests and responses
  */
 public record ForwardSettings(int poolMaxPerBackend, long poolIdleTimeoutMillis, boolean via) {
-
-    public static final ForwardSettings DEFAULTS = new ForwardSettings(64, 30_000, true);
 }

@@ -100,13 +100,33 @@ public final class HttpFields implements Iterable<HttpFields.Field> {
     public boolean containsToken(String name, String token) {
         for (int i = 0, n = fields.size(); i < n; i++) {
             Field f = fields.get(i);
-            if (f.name.equalsIgnoreCase(name)) {
-                for (String part : f.value.split(",")) {
-                    if (part.trim().equalsIgnoreCase(token)) {
-                        return true;
-                    }
-                }
+            if (f.name.equalsIgnoreCase(name) && listContains(f.value, token)) {
+                return true;
             }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a comma-separated list value ({@code websocket, foo/1}) holds the token, ignoring case and the
+     * blanks around items (RFC 9110 §5.6.1).
+     *
+     * @since 2.0
+     */
+    public static boolean listContains(String list, String token) {
+        if (list == null || token == null) {
+            return false;
+        }
+        String wanted = token.trim();
+        int start = 0;
+        int n = list.length();
+        while (start <= n) {
+            int comma = list.indexOf(',', start);
+            int end = comma < 0 ? n : comma;
+            if (list.substring(start, end).trim().equalsIgnoreCase(wanted)) {
+                return true;
+            }
+            start = end + 1;
         }
         return false;
     }

@@ -23,6 +23,18 @@ public record ProxyTarget(URI url, RouteInfo route) {
         return q == null ? p : p + '?' + q;
     }
 
+    /**
+     * The {@code Upgrade} value to forward to this backend for the request, or null when the request is no
+     * upgrade the route allows towards this URL's scheme ({@link RouteOptions#upgradeFor}, {@link Upgrade#forward}):
+     * the one upgrade decision of every scheme handler.
+     *
+     * @since 2.0
+     */
+    public String upgradeToForward(RequestHead request) {
+        Upgrade u = route.options().upgradeFor(url.getScheme());
+        return u == null ? null : u.forward(request.headers());
+    }
+
     /** The port of the URL, or the default port of its scheme. */
     public int port(int defaultPort) {
         return url.getPort() > 0 ? url.getPort() : defaultPort;

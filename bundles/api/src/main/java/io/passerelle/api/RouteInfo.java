@@ -11,7 +11,7 @@ public interface RouteInfo {
     /** The route's name (its {@code name} key, else its file alias, else its PID). */
     String name();
 
-    /** Increases each time any route is added or edited; a tunnel stays on the generation it opened under. */
+    /** Grows with each effective change of the route; a tunnel stays on the generation it opened under. */
     long generation();
 
     RouteOptions options();
@@ -22,12 +22,6 @@ public interface RouteInfo {
      */
     String frontPrefix();
 
-    /** The route's {@code url} as configured (with {@code $N} unexpanded). */
+    /** The route's {@code url} as configured (with {@code $N} unexpanded); null for a hook's decision. */
     URI url();
-
-    /** Counts an exchange of this route that ended in error (5xx made by the proxy, aborted stream). */
-    void countError();
-
-    /** Counts a tunnel opened (+1) or closed (-1) on this route. */
-    void countTunnel(int delta);
 }

@@ -7,10 +7,10 @@ import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
-import io.passerelle.api.BalancerControl;
-import io.passerelle.api.BalancerControl.Action;
-import io.passerelle.api.BalancerControl.MemberChange;
-import io.passerelle.api.BalancerControl.MemberView;
+import io.passerelle.balancer.api.BalancerControl;
+import io.passerelle.balancer.api.BalancerControl.Action;
+import io.passerelle.balancer.api.BalancerControl.MemberChange;
+import io.passerelle.balancer.api.BalancerControl.MemberView;
 
 /**
  * {@code proxy:balancer-member [--enable|--disable|--drain] [--loadfactor N] BALANCER MEMBER}: changes a

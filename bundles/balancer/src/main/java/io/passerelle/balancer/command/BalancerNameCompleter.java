@@ -9,7 +9,7 @@ import org.apache.karaf.shell.api.console.Completer;
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.support.completers.StringsCompleter;
 
-import io.passerelle.api.BalancerControl;
+import io.passerelle.balancer.api.BalancerControl;
 
 /** Completes balancer names. */
 @Service

@@ -8,7 +8,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
 
-import io.passerelle.api.BalancerControl;
+import io.passerelle.balancer.api.BalancerControl;
 
 /** {@code proxy:balancers}: each balancer and its members with their flags, load factor and figures. */
 @Command(scope = "proxy", name = "balancers", description = "Lists the balancers and their members")

@@ -12,6 +12,9 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.passerelle.common.config.Config;
+import io.passerelle.common.config.ConfigException;
+
 /**
  * One balancer per {@code io.passerelle.balancer} factory configuration. An invalid configuration logs one
  * ERROR naming the file, the key and the reason, and the last good version keeps serving.
@@ -27,23 +30,22 @@ public final class BalancerComponent {
     private volatile String pid;
 
     @Activate
-    public BalancerComponent(@Reference BalancerRegistry registry, Map<String, Object> props) {
+    public BalancerComponent(@Reference BalancerRegistry registry, BalancerConfig config, Map<String, Object> props) {
         this.registry = registry;
-        apply(props);
+        apply(Config.of(config, BalancerSpec.FACTORY_PID, props));
     }
 
     @Modified
-    void modified(Map<String, Object> props) {
-        apply(props);
+    void modified(BalancerConfig config, Map<String, Object> props) {
+        apply(Config.of(config, BalancerSpec.FACTORY_PID, props));
     }
 
-    private void apply(Map<String, Object> props) {
-        pid = String.valueOf(props.get("service.pid"));
+    private void apply(Config c) {
+        pid = c.pid();
         try {
-            BalancerSpec spec = BalancerSpec.from(props);
-            registry.put(pid, spec);
-        } catch (ConfigError e) {
-            LOG.error(e.describe(BalancerSpec.origin(props)));
+            registry.put(pid, BalancerSpec.from(c));
+        } catch (ConfigException e) {
+            LOG.error(e.describe(c.origin()));
         }
     }
 

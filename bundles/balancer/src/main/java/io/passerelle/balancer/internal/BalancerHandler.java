@@ -1,7 +1,6 @@
 package io.passerelle.balancer.internal;
 
 import java.net.URI;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,6 +18,7 @@ import io.passerelle.api.ProxyTarget;
 import io.passerelle.api.RequestHead;
 import io.passerelle.api.SchemeHandler;
 import io.passerelle.api.spi.LbMethod;
+import io.passerelle.common.osgi.ServiceProperties;
 
 /**
  * The {@code balancer://NAME} scheme (SPEC §3 step 5, §4.5): resolves the balancer, elects a member with the
@@ -47,29 +47,16 @@ public final class BalancerHandler implements SchemeHandler {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             target = "(!(" + SchemeHandler.SCHEME + "=balancer))")
     void bindSchemeHandler(SchemeHandler handler, Map<String, Object> props) {
-        for (String scheme : values(props.get(SchemeHandler.SCHEME))) {
+        for (String scheme : ServiceProperties.names(props.get(SchemeHandler.SCHEME))) {
             handlers.put(scheme, handler);
             warned.remove("scheme|" + scheme);
         }
     }
 
     void unbindSchemeHandler(SchemeHandler handler, Map<String, Object> props) {
-        for (String scheme : values(props.get(SchemeHandler.SCHEME))) {
+        for (String scheme : ServiceProperties.names(props.get(SchemeHandler.SCHEME))) {
             handlers.remove(scheme, handler);
         }
-    }
-
-    private static List<String> values(Object o) {
-        if (o instanceof String s) {
-            return List.of(s.trim().toLowerCase());
-        }
-        if (o instanceof String[] a) {
-            return java.util.Arrays.stream(a).map(s -> s.trim().toLowerCase()).toList();
-        }
-        if (o instanceof java.util.Collection<?> c) {
-            return c.stream().map(s -> String.valueOf(s).trim().toLowerCase()).toList();
-        }
-        return List.of();
     }
 
     @Override
@@ -129,9 +116,9 @@ public final class BalancerHandler implements SchemeHandler {
         if (query != null) {
             u.append('?').append(query);
         }
-        String scheme = m.spec().scheme();
-        boolean tunnel = scheme.equals("ws") || scheme.equals("wss");
-        return new ProxyTarget(URI.create(u.toString()), tunnel ? WebSocketRoute.of(target.route()) : target.route());
+        // a ws:// member allows Upgrade: websocket on a balancer:// route without an upgrade key
+        // (RouteOptions.upgradeFor takes the member's scheme)
+        return new ProxyTarget(URI.create(u.toString()), target.route());
     }
 
     static String balancerName(URI url) {

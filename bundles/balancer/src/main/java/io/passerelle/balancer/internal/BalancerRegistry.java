@@ -27,8 +27,11 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.passerelle.api.BalancerControl;
+import io.passerelle.api.BackendProbe;
 import io.passerelle.api.spi.LbMethod;
+import io.passerelle.balancer.api.BalancerControl;
+import io.passerelle.common.config.ConfigException;
+import io.passerelle.common.osgi.ServiceProperties;
 
 /**
  * The balancers of this module by name, their health checks (on a scheduler of this component, off the I/O
@@ -47,16 +50,17 @@ public final class BalancerRegistry implements BalancerControl {
     private final Map<String, LbMethod> methods = new ConcurrentHashMap<>();
     private final Set<String> warnedMethods = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService scheduler;
-    private final HealthChecker checker = new HealthChecker();
+    private final HealthChecker checker;
 
     @Activate
-    public BalancerRegistry(@Reference ConfigurationAdmin configurationAdmin) {
+    public BalancerRegistry(@Reference ConfigurationAdmin configurationAdmin, @Reference BackendProbe probe) {
         this.configurationAdmin = configurationAdmin;
         this.scheduler = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "passerelle-balancer-hc");
             t.setDaemon(true);
             return t;
         });
+        this.checker = new HealthChecker(probe, scheduler);
     }
 
     @Deactivate
@@ -69,9 +73,7 @@ public final class BalancerRegistry implements BalancerControl {
     /** The lbmethod whiteboard: methods by their {@value LbMethod#NAME} property, coming and going at runtime. */
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void bindLbMethod(LbMethod method, Map<String, Object> props) {
-        Object n = props.get(LbMethod.NAME);
-        if (n != null) {
-            String name = n.toString().trim().toLowerCase();
+        for (String name : ServiceProperties.names(props.get(LbMethod.NAME))) {
             methods.put(name, method);
             warnedMethods.remove(name);
             LOG.info("Load-balancing method {} available", name);
@@ -79,9 +81,8 @@ public final class BalancerRegistry implements BalancerControl {
     }
 
     void unbindLbMethod(LbMethod method, Map<String, Object> props) {
-        Object n = props.get(LbMethod.NAME);
-        if (n != null) {
-            methods.remove(n.toString().trim().toLowerCase(), method);
+        for (String name : ServiceProperties.names(props.get(LbMethod.NAME))) {
+            methods.remove(name, method);
         }
     }
 
@@ -106,7 +107,7 @@ public final class BalancerRegistry implements BalancerControl {
     synchronized void put(String pid, BalancerSpec spec) {
         Balancer other = byName.get(spec.name());
         if (other != null && !pid.equals(other.spec().pid())) {
-            throw new ConfigError("name", "balancer '" + spec.name() + "' is already defined by " + other.spec().origin());
+            throw new ConfigException("name", "balancer '" + spec.name() + "' is already defined by " + other.spec().origin());
         }
         Balancer b = byPid.get(pid);
         if (b == null) {

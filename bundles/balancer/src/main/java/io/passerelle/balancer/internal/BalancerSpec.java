@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-import io.passerelle.api.Durations;
-import io.passerelle.api.FactoryConfigs;
+import io.passerelle.common.config.Config;
+import io.passerelle.common.config.ConfigException;
 
 /**
  * One {@code io.passerelle.balancer} factory configuration, validated (SPEC §4.5).
@@ -54,42 +54,38 @@ record BalancerSpec(String name, String origin, String pid, List<MemberSpec> mem
         return stickyCookie.equals(stickyParam) ? stickyCookie : stickyCookie + "|" + stickyParam;
     }
 
-    /** Where a configuration came from: its file, else its PID. */
-    static String origin(Map<String, ?> props) {
-        return FactoryConfigs.origin(props);
+    /** Validates a configuration given as component properties (as the tests and the harness do). */
+    static BalancerSpec from(Map<String, ?> props) {
+        return from(Config.of(BalancerConfig.class, FACTORY_PID, props));
     }
 
-    static BalancerSpec from(Map<String, ?> props) {
-        Map<String, String> v = FactoryConfigs.values(props);
-        String name = FactoryConfigs.name(FACTORY_PID, props);
+    static BalancerSpec from(Config c) {
+        c.requireKnownKeys();
+        String name = c.name();
         if (!name.matches("[A-Za-z0-9._\\-]+")) {
-            throw new ConfigError("name", "'" + name + "' is not a host-like name (letters, digits, '.', '-', '_')");
+            throw new ConfigException("name", "'" + name + "' is not a host-like name (letters, digits, '.', '-', '_')");
         }
-        for (String key : v.keySet()) {
-            if (!KEYS.contains(key)) {
-                throw new ConfigError(key, "unknown key (known: " + String.join(", ", KEYS) + ")");
-            }
-        }
-        List<MemberSpec> members = MemberSpec.parseList(v.get("members"));
-        String lbmethod = get(v, "lbmethod", "byrequests");
+        List<MemberSpec> members = MemberSpec.parseList(c.string("members"));
+        String lbmethod = c.string("lbmethod");
         if (!lbmethod.matches("[A-Za-z0-9._\\-]+")) {
-            throw new ConfigError("lbmethod", "'" + lbmethod + "' is not a method name");
+            throw new ConfigException("lbmethod", "'" + lbmethod + "' is not a method name");
         }
         String cookie = null;
         String param = null;
-        String sticky = get(v, "stickysession", "");
-        if (!sticky.isEmpty()) {
+        String sticky = c.string("stickysession");
+        if (sticky != null) {
             String[] parts = sticky.split("\\|", -1);
             if (parts.length > 2 || parts[0].isBlank() || (parts.length == 2 && parts[1].isBlank())) {
-                throw new ConfigError("stickysession", "'" + sticky + "' must be NAME or COOKIE|param");
+                throw new ConfigException("stickysession", "'" + sticky + "' must be NAME or COOKIE|param");
             }
             cookie = parts[0].trim();
             param = parts.length == 2 ? parts[1].trim() : cookie;
         }
-        boolean noFailover = bool(v, "nofailover", false);
-        int maxAttempts = integer(v, "maxattempts", members.size() - 1, 0, 100);
+        boolean noFailover = c.bool("nofailover");
+        int maxAttempts = c.has("maxattempts") ? c.integer("maxattempts", 0, 100) : members.size() - 1;
         Set<Integer> failOn = new TreeSet<>();
-        for (String s : get(v, "failonstatus", "").split("[,\\s]+")) {
+        String failonstatus = c.string("failonstatus");
+        for (String s : failonstatus == null ? new String[0] : failonstatus.split("[,\\s]+")) {
             if (s.isEmpty()) {
                 continue;
             }
@@ -100,75 +96,36 @@ record BalancerSpec(String name, String origin, String pid, List<MemberSpec> mem
                 }
                 failOn.add(code);
             } catch (NumberFormatException e) {
-                throw new ConfigError("failonstatus", "'" + s + "' is not an HTTP status code");
+                throw new ConfigException("failonstatus", "'" + s + "' is not an HTTP status code");
             }
         }
-        long retry = duration(v, "retry", "60s");
+        long retry = c.duration("retry");
         HealthCheckSpec hc = null;
-        String hcMethod = get(v, "hc.method", "").toUpperCase(Locale.ROOT);
+        String hcMethod = c.has("hc.method") ? c.string("hc.method").toUpperCase(Locale.ROOT) : "";
         if (!hcMethod.isEmpty()) {
             if (!Set.of("TCP", "GET", "HEAD", "OPTIONS").contains(hcMethod)) {
-                throw new ConfigError("hc.method", "'" + hcMethod + "' is not TCP, GET, HEAD or OPTIONS");
+                throw new ConfigException("hc.method", "'" + hcMethod + "' is not TCP, GET, HEAD or OPTIONS");
             }
-            String uri = get(v, "hc.uri", "/");
-            if (!uri.startsWith("/") || uri.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
-                throw new ConfigError("hc.uri", "'" + uri + "' must be a path starting with '/', without spaces");
+            String uri = c.string("hc.uri");
+            if (!uri.startsWith("/") || uri.chars().anyMatch(ch -> ch <= ' ' || ch == 0x7f)) {
+                throw new ConfigException("hc.uri", "'" + uri + "' must be a path starting with '/', without spaces");
             }
-            long interval = duration(v, "hc.interval", "30s");
+            long interval = c.duration("hc.interval");
             if (interval < 100) {
-                throw new ConfigError("hc.interval", "must be at least 100ms");
+                throw new ConfigException("hc.interval", "must be at least 100ms");
             }
-            hc = new HealthCheckSpec(hcMethod, uri, interval, integer(v, "hc.passes", 1, 1, 100),
-                    integer(v, "hc.fails", 1, 1, 100));
+            hc = new HealthCheckSpec(hcMethod, uri, interval, c.integer("hc.passes", 1, 100),
+                    c.integer("hc.fails", 1, 100));
         } else {
-            for (String key : v.keySet()) {
-                if (key.startsWith("hc.")) {
-                    throw new ConfigError(key, "needs hc.method (TCP, GET, HEAD or OPTIONS)");
+            for (String key : HC_KEYS) {
+                if (c.givenOtherThanDefault(key)) {
+                    throw new ConfigException(key, "needs hc.method (TCP, GET, HEAD or OPTIONS)");
                 }
             }
         }
-        return new BalancerSpec(name, origin(props), String.valueOf(props.get("service.pid")), members, lbmethod,
-                cookie, param, noFailover, maxAttempts, failOn, retry, hc);
+        return new BalancerSpec(name, c.origin(), c.pid(), members, lbmethod, cookie, param, noFailover, maxAttempts,
+                failOn, retry, hc);
     }
 
-    static final List<String> KEYS = List.of("name", "members", "lbmethod", "stickysession", "nofailover",
-            "maxattempts", "failonstatus", "retry", "hc.method", "hc.uri", "hc.interval", "hc.passes", "hc.fails");
-
-    private static String get(Map<String, String> v, String key, String def) {
-        String s = v.get(key);
-        return s == null || s.isEmpty() ? def : s;
-    }
-
-    private static boolean bool(Map<String, String> v, String key, boolean def) {
-        String s = get(v, key, Boolean.toString(def)).toLowerCase(Locale.ROOT);
-        return switch (s) {
-            case "true", "on", "yes" -> true;
-            case "false", "off", "no" -> false;
-            default -> throw new ConfigError(key, "'" + s + "' is not true/false (or On/Off)");
-        };
-    }
-
-    private static int integer(Map<String, String> v, String key, int def, int min, int max) {
-        String s = v.get(key);
-        if (s == null || s.isEmpty()) {
-            return def;
-        }
-        try {
-            int n = Integer.parseInt(s);
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // below
-        }
-        throw new ConfigError(key, "'" + s + "' is not a number from " + min + " to " + max);
-    }
-
-    private static long duration(Map<String, String> v, String key, String def) {
-        try {
-            return Durations.parseMillis(get(v, key, def));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigError(key, e.getMessage());
-        }
-    }
+    private static final List<String> HC_KEYS = List.of("hc.uri", "hc.interval", "hc.passes", "hc.fails");
 }

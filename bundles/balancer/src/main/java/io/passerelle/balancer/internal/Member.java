@@ -19,9 +19,10 @@ final class Member {
     private volatile long errorUntil;
     /** Set by the active health check. */
     private volatile boolean healthDown;
-    // health check counters, touched by the health-check thread only
+    // health check state, touched by the health checker's threads only, under the member's lock
     int hcPasses;
     int hcFails;
+    boolean probing;
 
     Member(MemberSpec spec) {
         this.spec = spec;

@@ -8,7 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-import io.passerelle.api.Durations;
+import io.passerelle.common.config.ConfigException;
+import io.passerelle.common.config.Durations;
 
 /**
  * One {@code members} entry, as httpd's {@code BalancerMember URL key=value...}: the URL, its {@code route},
@@ -78,7 +79,7 @@ record MemberSpec(URI url, String route, int loadFactor, Set<Character> flags, l
     /** Parses the {@code members} value: entries separated by commas (or line breaks). */
     static List<MemberSpec> parseList(String value) {
         if (value == null || value.isBlank()) {
-            throw new ConfigError("members", "no member given");
+            throw new ConfigException("members", "no member given");
         }
         List<MemberSpec> out = new ArrayList<>();
         Set<String> urls = new LinkedHashSet<>();
@@ -89,15 +90,15 @@ record MemberSpec(URI url, String route, int loadFactor, Set<Character> flags, l
             }
             MemberSpec m = parse(item.trim());
             if (!urls.add(m.urlText())) {
-                throw new ConfigError("members", "member " + m.urlText() + " is listed twice");
+                throw new ConfigException("members", "member " + m.urlText() + " is listed twice");
             }
             if (!m.route.isEmpty() && !routes.add(m.route)) {
-                throw new ConfigError("members", "route '" + m.route + "' is used by two members");
+                throw new ConfigException("members", "route '" + m.route + "' is used by two members");
             }
             out.add(m);
         }
         if (out.isEmpty()) {
-            throw new ConfigError("members", "no member given");
+            throw new ConfigException("members", "no member given");
         }
         return out;
     }
@@ -113,14 +114,14 @@ record MemberSpec(URI url, String route, int loadFactor, Set<Character> flags, l
             String w = words[i];
             int eq = w.indexOf('=');
             if (eq <= 0) {
-                throw new ConfigError("members", "member " + words[0] + ": '" + w + "' is not key=value");
+                throw new ConfigException("members", "member " + words[0] + ": '" + w + "' is not key=value");
             }
             String k = w.substring(0, eq).toLowerCase(Locale.ROOT);
             String v = w.substring(eq + 1);
             switch (k) {
                 case "route" -> {
                     if (!v.matches("[A-Za-z0-9_\\-]+")) {
-                        throw new ConfigError("members", "member " + words[0] + ": route '" + v
+                        throw new ConfigException("members", "member " + words[0] + ": route '" + v
                                 + "' must be letters, digits, '-' or '_'");
                     }
                     route = v;
@@ -132,7 +133,7 @@ record MemberSpec(URI url, String route, int loadFactor, Set<Character> flags, l
                         lf = 0;
                     }
                     if (lf < 1 || lf > 100) {
-                        throw new ConfigError("members", "member " + words[0] + ": loadfactor must be a number from 1 to 100, not '" + v + "'");
+                        throw new ConfigException("members", "member " + words[0] + ": loadfactor must be a number from 1 to 100, not '" + v + "'");
                     }
                 }
                 case "status" -> flags = parseFlags(words[0], v);
@@ -140,10 +141,10 @@ record MemberSpec(URI url, String route, int loadFactor, Set<Character> flags, l
                     try {
                         retry = Durations.parseMillis(v);
                     } catch (IllegalArgumentException e) {
-                        throw new ConfigError("members", "member " + words[0] + ": retry: " + e.getMessage());
+                        throw new ConfigException("members", "member " + words[0] + ": retry: " + e.getMessage());
                     }
                 }
-                default -> throw new ConfigError("members", "member " + words[0] + ": unknown parameter '" + k
+                default -> throw new ConfigException("members", "member " + words[0] + ": unknown parameter '" + k
                         + "' (route, loadfactor, status, retry)");
             }
         }
@@ -156,12 +157,12 @@ record MemberSpec(URI url, String route, int loadFactor, Set<Character> flags, l
         while (i < v.length()) {
             char sign = v.charAt(i);
             if ((sign != '+' && sign != '-') || i + 1 >= v.length()) {
-                throw new ConfigError("members", "member " + member + ": status '" + v
+                throw new ConfigException("members", "member " + member + ": status '" + v
                         + "' must be flags like +H, +D, +S, +I, +N");
             }
             char f = Character.toUpperCase(v.charAt(i + 1));
             if (FLAGS.indexOf(f) < 0) {
-                throw new ConfigError("members", "member " + member + ": unknown status flag '" + v.charAt(i + 1)
+                throw new ConfigException("members", "member " + member + ": unknown status flag '" + v.charAt(i + 1)
                         + "' (H hot standby, D disabled, S stopped, I ignore errors, N draining)");
             }
             if (sign == '+') {
@@ -179,16 +180,16 @@ record MemberSpec(URI url, String route, int loadFactor, Set<Character> flags, l
         try {
             u = new URI(text);
         } catch (URISyntaxException e) {
-            throw new ConfigError("members", "'" + text + "' is not a URL: " + e.getReason());
+            throw new ConfigException("members", "'" + text + "' is not a URL: " + e.getReason());
         }
         if (u.getScheme() == null || u.getHost() == null) {
-            throw new ConfigError("members", "'" + text + "' is not an absolute URL with a host");
+            throw new ConfigException("members", "'" + text + "' is not an absolute URL with a host");
         }
         if (u.getScheme().equalsIgnoreCase("balancer")) {
-            throw new ConfigError("members", "'" + text + "': a member cannot be a balancer");
+            throw new ConfigException("members", "'" + text + "': a member cannot be a balancer");
         }
         if (u.getRawQuery() != null || u.getRawFragment() != null) {
-            throw new ConfigError("members", "'" + text + "': a member URL has no query or fragment");
+            throw new ConfigException("members", "'" + text + "': a member URL has no query or fragment");
         }
         return u;
     }

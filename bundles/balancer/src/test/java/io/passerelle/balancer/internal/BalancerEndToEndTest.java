@@ -19,6 +19,7 @@ import io.passerelle.api.SchemeHandler;
 import io.passerelle.api.spi.LbMethod;
 import io.passerelle.balancer.internal.lbmethod.ByBusyness;
 import io.passerelle.balancer.internal.lbmethod.ByRequests;
+import io.passerelle.common.config.Config;
 import io.passerelle.http.internal.ProxyHarness;
 import io.passerelle.http.internal.RawClient;
 
@@ -38,7 +39,7 @@ class BalancerEndToEndTest {
     @BeforeEach
     void setUp() {
         proxy = new ProxyHarness();
-        registry = new BalancerRegistry(null);
+        registry = new BalancerRegistry(null, proxy.probe);
         handler = new BalancerHandler(registry);
         handler.bindSchemeHandler(proxy.http, Map.of(SchemeHandler.SCHEME, new String[] {"http", "https"}));
         method(new ByRequests(), "byrequests");
@@ -70,7 +71,7 @@ class BalancerEndToEndTest {
         for (int i = 0; i < kv.length; i += 2) {
             p.put(kv[i], kv[i + 1]);
         }
-        components.add(new BalancerComponent(registry, p));
+        components.add(new BalancerComponent(registry, Config.defaults(BalancerConfig.class), p));
     }
 
     private RawClient.Response get(String target, String... headers) throws IOException {
@@ -223,7 +224,7 @@ class BalancerEndToEndTest {
         balancer("members", a.url());
         Map<String, Object> bad = new HashMap<>(Map.of("service.pid", "io.passerelle.balancer~cluster",
                 "members", a.url() + " loadfactor=500"));
-        components.get(0).modified(bad);
+        components.get(0).modified(Config.defaults(BalancerConfig.class), bad);
         assertEquals(200, get("/app/x").status());
         assertEquals(1, registry.byName("cluster").members().get(0).loadFactor());
     }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import io.passerelle.api.HttpFields;
 import io.passerelle.api.RequestHead;
+import io.passerelle.common.config.ConfigException;
 
 class BalancerSpecTest {
 
@@ -79,7 +80,7 @@ class BalancerSpecTest {
     }
 
     private static void rejected(String key, String messagePart, String... kv) {
-        ConfigError e = assertThrows(ConfigError.class, () -> BalancerSpec.from(props(kv)));
+        ConfigException e = assertThrows(ConfigException.class, () -> BalancerSpec.from(props(kv)));
         assertEquals(key, e.key(), e.getMessage());
         assertTrue(e.getMessage().contains(messagePart), e.getMessage());
         assertTrue(e.describe("/k/etc/x.cfg").contains("/k/etc/x.cfg"));
@@ -96,9 +97,9 @@ class BalancerSpecTest {
         rejected("members", "used by two members", "members", "http://h:1 route=a, http://h:2 route=a");
         rejected("members", "unknown parameter", "members", "http://h:1 weight=3");
         rejected("members", "cannot be a balancer", "members", "balancer://other");
-        rejected("maxattempts", "not a number", "members", "http://h:1", "maxattempts", "x");
+        rejected("maxattempts", "not an integer", "members", "http://h:1", "maxattempts", "x");
         rejected("failonstatus", "not an HTTP status", "members", "http://h:1", "failonstatus", "5000");
-        rejected("nofailover", "true/false", "members", "http://h:1", "nofailover", "maybe");
+        rejected("nofailover", "true or false", "members", "http://h:1", "nofailover", "maybe");
         rejected("hc.method", "TCP, GET", "members", "http://h:1", "hc.method", "POST");
         rejected("hc.uri", "needs hc.method", "members", "http://h:1", "hc.uri", "/x");
         rejected("retry", "", "members", "http://h:1", "retry", "soon");

@@ -1,27 +1,22 @@
 package io.passerelle.demo.internal;
 
+import io.passerelle.common.config.Config;
+import io.passerelle.common.config.ConfigException;
+
 /** Validated, immutable form of {@link DemoConfig}. */
 record DemoSettings(String host, int httpPort, int wsPort) {
 
     DemoSettings {
         if (host == null || host.isBlank()) {
-            throw new IllegalArgumentException("host: must not be empty");
+            throw new ConfigException("host", "must not be empty");
         }
-        checkPort("http.port", httpPort);
-        checkPort("ws.port", wsPort);
         if (httpPort != 0 && httpPort == wsPort) {
-            throw new IllegalArgumentException("ws.port: must differ from http.port (" + httpPort + ")");
+            throw new ConfigException("ws.port", "must differ from http.port (" + httpPort + ")");
         }
         host = host.trim();
     }
 
-    static DemoSettings from(DemoConfig config) {
-        return new DemoSettings(config.host(), config.http_port(), config.ws_port());
-    }
-
-    private static void checkPort(String key, int port) {
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException(key + ": " + port + " is not a port number (0..65535)");
-        }
+    static DemoSettings from(Config c) {
+        return new DemoSettings(c.string("host"), c.integer("http.port", 0, 65535), c.integer("ws.port", 0, 65535));
     }
 }

@@ -7,6 +7,8 @@ import org.apache.mina.core.session.IoSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.passerelle.common.http.Reasons;
+
 /**
  * State of one HTTP backend connection: parses requests, runs one {@link Exchange} at a time (pipelined
  * requests wait in a small stash with reading suspended), keeps the connection alive or closes it.
@@ -145,8 +147,8 @@ final class HttpConnection implements HttpRequestParser.Listener {
     }
 
     private void badRequest(HttpParseException e) {
-        String body = e.status() + " " + HttpStatus.reason(e.status()) + "\n";
-        String response = "HTTP/1.1 " + e.status() + " " + HttpStatus.reason(e.status()) + "\r\n"
+        String body = e.status() + " " + Reasons.of(e.status()) + "\n";
+        String response = "HTTP/1.1 " + e.status() + " " + Reasons.of(e.status()) + "\r\n"
                 + "X-Demo-Backend: http\r\n"
                 + "X-Demo-Connection: " + session.getId() + "\r\n"
                 + "Content-Type: text/plain; charset=utf-8\r\n"

@@ -8,6 +8,8 @@ import java.util.Locale;
 
 import org.apache.mina.core.buffer.IoBuffer;
 
+import io.passerelle.common.http.Tokens;
+
 /**
  * Incremental HTTP/1.x request parser. It is fed whatever bytes arrived and reports the head, each body
  * piece as it is read (Content-Length or chunked framing, never aggregated) and the end of the request.
@@ -199,7 +201,7 @@ final class HttpRequestParser {
         method = text.substring(0, sp1);
         target = text.substring(sp1 + 1, sp2);
         version = text.substring(sp2 + 1);
-        if (!isToken(method)) {
+        if (!Tokens.isToken(method)) {
             throw new HttpParseException(400, "invalid method");
         }
         if (target.indexOf('\t') >= 0) {
@@ -216,7 +218,7 @@ final class HttpRequestParser {
             throw new HttpParseException(400, "obsolete line folding");
         }
         int colon = text.indexOf(':');
-        if (colon <= 0 || !isToken(text.substring(0, colon))) {
+        if (colon <= 0 || !Tokens.isToken(text.substring(0, colon))) {
             throw new HttpParseException(400, "malformed header field");
         }
         if (headers.size() == MAX_HEADERS) {
@@ -304,20 +306,5 @@ final class HttpRequestParser {
         trailers = 0;
         remaining = 0;
         listener.onEnd();
-    }
-
-    private static boolean isToken(String s) {
-        if (s.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
     }
 }

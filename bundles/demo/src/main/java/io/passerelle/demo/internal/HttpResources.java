@@ -4,6 +4,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
+import io.passerelle.common.http.Reasons;
+
 /** Maps a request to the {@link Exchange} that answers it: the demo backend's resource table. */
 final class HttpResources {
 
@@ -55,7 +57,7 @@ final class HttpResources {
             String code = path.substring("/status/".length());
             if (code.matches("[2-5][0-9][0-9]")) {
                 int status = Integer.parseInt(code);
-                return text(w, status, status + " " + HttpStatus.reason(status) + "\n");
+                return text(w, status, status + " " + Reasons.of(status) + "\n");
             }
         }
         if (path.equals("/redirect")) {

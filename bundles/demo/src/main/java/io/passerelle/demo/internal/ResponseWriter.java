@@ -8,6 +8,8 @@ import java.time.format.DateTimeFormatter;
 import org.apache.mina.core.buffer.IoBuffer;
 import org.apache.mina.core.session.IoSession;
 
+import io.passerelle.common.http.Reasons;
+
 /**
  * Writes one response: the head with the demo headers and the framing (Content-Length, chunked, or
  * close-delimited for HTTP/1.0 clients), body pieces in that framing, nothing of the body for HEAD.
@@ -110,7 +112,7 @@ final class ResponseWriter {
         bodyAllowed = !noBody && !"HEAD".equals(request.method());
         close = !request.keepAlive();
         StringBuilder sb = new StringBuilder(256);
-        sb.append("HTTP/1.1 ").append(status).append(' ').append(HttpStatus.reason(status)).append("\r\n");
+        sb.append("HTTP/1.1 ").append(status).append(' ').append(Reasons.of(status)).append("\r\n");
         sb.append("Date: ").append(DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)))
                 .append("\r\n");
         sb.append("Server: passerelle-demo\r\n");

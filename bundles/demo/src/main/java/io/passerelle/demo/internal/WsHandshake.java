@@ -6,6 +6,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.List;
 
+import io.passerelle.common.http.Reasons;
+
 /** Checks an RFC 6455 opening handshake and writes the answer: {@code 101}, or the error that fits. */
 final class WsHandshake {
 
@@ -77,7 +79,7 @@ final class WsHandshake {
     }
 
     private static Reply error(int status, String body, String extraHeaders) {
-        String response = "HTTP/1.1 " + status + " " + HttpStatus.reason(status) + "\r\n"
+        String response = "HTTP/1.1 " + status + " " + Reasons.of(status) + "\r\n"
                 + extraHeaders
                 + "X-Demo-Backend: ws\r\n"
                 + "Content-Type: text/plain; charset=utf-8\r\n"

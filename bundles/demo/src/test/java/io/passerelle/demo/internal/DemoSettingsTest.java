@@ -2,20 +2,32 @@ package io.passerelle.demo.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.passerelle.common.config.Config;
+import io.passerelle.common.config.ConfigException;
+
 class DemoSettingsTest {
+
+    private static DemoSettings settings(Map<String, Object> props) {
+        return DemoSettings.from(Config.of(DemoConfig.class, DemoBackendsComponent.PID, props));
+    }
 
     @Test
     void invalidValuesAreRejectedNamingTheKey() {
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new DemoSettings("127.0.0.1", 70000, 9081))
-                .getMessage().startsWith("http.port:"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new DemoSettings("127.0.0.1", 9080, 9080))
-                .getMessage().startsWith("ws.port:"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new DemoSettings(" ", 9080, 9081))
-                .getMessage().startsWith("host:"));
+        assertEquals("http.port", assertThrows(ConfigException.class,
+                () -> settings(Map.of("http.port", "70000"))).key());
+        assertEquals("ws.port", assertThrows(ConfigException.class,
+                () -> settings(Map.of("http.port", "9080", "ws.port", "9080"))).key());
+        assertEquals("host", assertThrows(ConfigException.class, () -> new DemoSettings(" ", 9080, 9081)).key());
+    }
+
+    @Test
+    void defaultsComeFromTheConfigurationType() {
+        assertEquals(new DemoSettings("127.0.0.1", 9080, 9081), settings(Map.of()));
     }
 
     @Test

@@ -15,15 +15,15 @@ import org.slf4j.LoggerFactory;
 import io.passerelle.api.Exchange;
 import io.passerelle.api.ForwardSettings;
 import io.passerelle.api.Forwarding;
-import io.passerelle.api.HttpFields;
 import io.passerelle.api.HttpForwarder;
 import io.passerelle.api.ProxyTarget;
-import io.passerelle.api.RouteOptions;
 import io.passerelle.api.SchemeHandler;
+import io.passerelle.common.config.Config;
+import io.passerelle.common.config.ConfigException;
 
 /**
  * The {@code http://} and {@code https://} scheme handler (mod_proxy_http), configured by
- * {@code io.passerelle.http}. It forwards through its own {@link Forwarding} of the core, so its pools,
+ * {@code io.passerelle.http}. It forwards through its own {@link Forwarding} of the core's engine, so its pools,
  * exchanges and tunnels end when it stops.
  */
 @Component(service = SchemeHandler.class, property = {SchemeHandler.SCHEME + "=http", SchemeHandler.SCHEME + "=https"},
@@ -35,48 +35,49 @@ public final class HttpSchemeHandler implements SchemeHandler {
     private static final Logger LOG = LoggerFactory.getLogger(HttpSchemeHandler.class);
 
     private final Forwarding forwarding;
-    private volatile HttpSettings settings = HttpSettings.DEFAULTS;
+    private volatile ForwardSettings settings;
 
     @Activate
-    public HttpSchemeHandler(@Reference HttpForwarder forwarder, Map<String, Object> props) {
-        apply(props);
-        forwarding = forwarder.open(forwardSettings());
+    public HttpSchemeHandler(@Reference HttpForwarder forwarder, HttpProxyConfig config, Map<String, Object> props) {
+        settings = settings(config, props, defaults());
+        forwarding = forwarder.open(settings);
     }
 
     @Modified
-    void modified(Map<String, Object> props) {
-        apply(props);
-        forwarding.update(forwardSettings());
+    void modified(HttpProxyConfig config, Map<String, Object> props) {
+        ForwardSettings s = settings(config, props, null);
+        if (s != null) {
+            settings = s;
+            forwarding.update(s);
+        }
     }
 
-    private ForwardSettings forwardSettings() {
-        HttpSettings s = settings;
-        return new ForwardSettings(s.poolMaxPerBackend(), s.poolIdleTimeoutMillis(), s.via());
+    /** The settings in force. */
+    ForwardSettings settings() {
+        return settings;
     }
 
-    private void apply(Map<String, Object> props) {
+    private static ForwardSettings defaults() {
+        return HttpSettings.from(Config.of(HttpProxyConfig.class, PID, Map.of()));
+    }
+
+    /** The settings of the configuration, or {@code otherwise} (null: keep the current ones) when it is invalid. */
+    private static ForwardSettings settings(HttpProxyConfig config, Map<String, Object> props,
+            ForwardSettings otherwise) {
+        Config c = Config.of(config, PID, props);
         try {
-            settings = HttpSettings.from(props);
-        } catch (HttpSettings.Invalid e) {
-            Object file = props.get("felix.fileinstall.filename");
-            LOG.error("Invalid configuration {}: key '{}': {} (the previous configuration stays in force)",
-                    file != null ? file.toString().replaceFirst("^file:", "") : PID, e.key, e.getMessage());
+            return HttpSettings.from(c);
+        } catch (ConfigException e) {
+            LOG.error(e.describe(c.origin()));
+            return otherwise;
         }
     }
 
     /** An {@code upgrade} route tunnels the client's protocol when the route allows it (SPEC §4.4). */
     @Override
     public void handle(Exchange exchange, ProxyTarget target) {
-        String upgrade = null;
-        RouteOptions o = target.route().options();
-        HttpFields h = exchange.request().headers();
-        if (o.upgrade() != null && h.containsToken("Connection", "upgrade") && h.get("Upgrade") != null) {
-            String asked = h.get("Upgrade");
-            if (o.allowsUpgrade(asked)) {
-                upgrade = RouteOptions.UPGRADE_NONE.equals(o.upgrade()) ? "websocket" : asked;
-            }
-        }
-        forwarding.forward(exchange, target, upgrade, o.timeoutMillis());
+        forwarding.forward(exchange, target, target.upgradeToForward(exchange.request()),
+                target.route().options().timeoutMillis());
     }
 
     @Deactivate

@@ -12,6 +12,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.passerelle.common.config.Config;
+import io.passerelle.core.internal.listener.ListenerConfig;
+
 /** Listener keys (SPEC §4.1) and per-route header keys (SPEC §4.2) through the real front end. */
 class ListenerAndRouteKeysTest {
 
@@ -36,10 +39,10 @@ class ListenerAndRouteKeysTest {
                 Map<String, Object> moved = new HashMap<>(Map.of("service.pid", "io.passerelle.listener~main",
                         "port", "0", "host", "127.0.0.1", "keepalive.timeout", "30s"));
                 moved.put("header.max.count", "50"); // same socket keys: applies without rebinding
-                proxy.listener.modified(moved);
+                proxy.listener.modified(Config.defaults(ListenerConfig.class), moved);
                 assertEquals(proxy.port, currentPort(proxy), "same address: not rebound");
                 moved.put("host", "localhost"); // a new address: rebinds
-                proxy.listener.modified(moved);
+                proxy.listener.modified(Config.defaults(ListenerConfig.class), moved);
                 int newPort = currentPort(proxy);
                 assertNotEquals(proxy.port, newPort);
                 // the connection accepted on the old socket goes on

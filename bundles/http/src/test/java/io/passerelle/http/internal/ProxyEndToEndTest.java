@@ -3,17 +3,21 @@ package io.passerelle.http.internal;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-import java.util.Random;
 import java.util.Map;
+import java.util.Random;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import io.passerelle.common.config.Config;
+import io.passerelle.common.config.ConfigException;
 
 /** The core's front end and this module, end to end on loopback sockets, against a real backend. */
 class ProxyEndToEndTest {
@@ -334,15 +338,22 @@ class ProxyEndToEndTest {
 
     @Test
     void invalidHttpConfigurationKeepsTheLastGoodOne() {
-        HttpSettings before = HttpSettings.from(Map.of("pool.max.per.backend", "3"));
-        assertEquals(3, before.poolMaxPerBackend());
+        HttpProxyConfig annotation = Config.defaults(HttpProxyConfig.class);
+        HttpSchemeHandler h = new HttpSchemeHandler(proxy.forwarder, annotation,
+                Map.of("service.pid", HttpSchemeHandler.PID, "pool.max.per.backend", "3"));
         try {
-            HttpSettings.from(Map.of("pool.idle.timeout", "soon"));
-        } catch (HttpSettings.Invalid e) {
-            assertEquals("pool.idle.timeout", e.key);
-            return;
+            assertEquals(3, h.settings().poolMaxPerBackend());
+            h.modified(annotation, Map.of("service.pid", HttpSchemeHandler.PID, "pool.max.per.backend", "5",
+                    "pool.idle.timeout", "soon"));
+            assertEquals(3, h.settings().poolMaxPerBackend(), "an invalid update changes nothing");
+            h.modified(annotation, Map.of("service.pid", HttpSchemeHandler.PID, "pool.max.per.backend", "5"));
+            assertEquals(5, h.settings().poolMaxPerBackend(), "a valid one is taken");
+            assertEquals("pool.idle.timeout", assertThrows(ConfigException.class, () -> HttpSettings.from(
+                    Config.of(HttpProxyConfig.class, HttpSchemeHandler.PID, Map.of("pool.idle.timeout", "soon"))))
+                    .key());
+        } finally {
+            h.deactivate();
         }
-        throw new AssertionError("an invalid duration was accepted");
     }
 
     @Test

@@ -4,14 +4,20 @@ import java.util.HashMap;
 import java.util.Map;
 
 import io.passerelle.api.SchemeHandler;
+import io.passerelle.common.config.Config;
+import io.passerelle.core.internal.backend.BackendProbeImpl;
 import io.passerelle.core.internal.forward.HttpForwarderImpl;
-import io.passerelle.core.internal.net.AccessLog;
-import io.passerelle.core.internal.net.Dispatcher;
-import io.passerelle.core.internal.net.ListenerComponent;
-import io.passerelle.core.internal.net.ListenerRegistry;
+import io.passerelle.core.internal.front.AccessLog;
+import io.passerelle.core.internal.front.ClientConnections;
+import io.passerelle.core.internal.listener.ListenerComponent;
+import io.passerelle.core.internal.listener.ListenerConfig;
+import io.passerelle.core.internal.listener.ListenerRegistry;
 import io.passerelle.core.internal.net.NetworkCore;
+import io.passerelle.core.internal.route.Dispatcher;
 import io.passerelle.core.internal.route.RouteComponent;
+import io.passerelle.core.internal.route.RouteConfig;
 import io.passerelle.core.internal.route.RouteTable;
+import io.passerelle.core.internal.tunnel.Tunnels;
 
 /**
  * The real core and this module wired by hand as DS would wire them (no OSGi container): a listener on an
@@ -23,18 +29,22 @@ public final class ProxyHarness implements AutoCloseable {
     public final RouteTable table = new RouteTable();
     public final Dispatcher dispatcher = new Dispatcher(table);
     public final ListenerRegistry registry = new ListenerRegistry();
-    public final HttpForwarderImpl forwarder = new HttpForwarderImpl(core);
+    public final ClientConnections connections = new ClientConnections();
+    public final Tunnels tunnels = new Tunnels();
+    public final HttpForwarderImpl forwarder = new HttpForwarderImpl(core, connections, tunnels);
+    public final BackendProbeImpl probe = new BackendProbeImpl(core, table);
     public final HttpSchemeHandler http;
     public final ListenerComponent listener;
     public final int port;
 
     public ProxyHarness(Map<String, Object> httpConfig, Map<String, Object> listenerConfig) {
-        http = new HttpSchemeHandler(forwarder, httpConfig);
+        http = new HttpSchemeHandler(forwarder, Config.defaults(HttpProxyConfig.class), httpConfig);
         dispatcher.bindSchemeHandler(http, Map.of(SchemeHandler.SCHEME, new String[] {"http", "https"}));
         Map<String, Object> l = new HashMap<>(Map.of("service.pid", "io.passerelle.listener~main", "port", "0",
                 "host", "127.0.0.1"));
         l.putAll(listenerConfig);
-        listener = new ListenerComponent(core, dispatcher, new AccessLog(), registry, l);
+        listener = new ListenerComponent(core, dispatcher, new AccessLog(), connections, registry,
+                Config.defaults(ListenerConfig.class), l);
         String address = registry.views().get(0).address();
         port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
     }
@@ -50,7 +60,7 @@ public final class ProxyHarness implements AutoCloseable {
         for (int i = 0; i < keyValues.length; i += 2) {
             props.put(keyValues[i], keyValues[i + 1]);
         }
-        new RouteComponent(table, props);
+        new RouteComponent(table, Config.defaults(RouteConfig.class), props);
     }
 
     /** Makes another scheme handler available, as DS would when its bundle starts. */

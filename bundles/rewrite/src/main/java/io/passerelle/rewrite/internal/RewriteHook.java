@@ -23,6 +23,9 @@ import io.passerelle.api.RequestHead;
 import io.passerelle.api.RequestHook;
 import io.passerelle.api.ResponseHead;
 import io.passerelle.api.spi.RewriteMap;
+import io.passerelle.common.config.ConfigException;
+import io.passerelle.common.http.Reasons;
+import io.passerelle.common.osgi.ServiceProperties;
 import io.passerelle.rewrite.internal.engine.Outcome;
 import io.passerelle.rewrite.internal.engine.RuleList;
 import io.passerelle.rewrite.internal.engine.Trace;
@@ -82,14 +85,7 @@ public final class RewriteHook implements RequestHook, RewriteService {
     }
 
     private static List<String> types(Map<String, Object> props) {
-        Object o = props.get(RewriteMap.TYPE);
-        if (o instanceof String[] a) {
-            return List.of(a);
-        }
-        if (o instanceof java.util.Collection<?> c) {
-            return c.stream().map(String::valueOf).toList();
-        }
-        return o == null ? List.of() : List.of(o.toString());
+        return ServiceProperties.values(props.get(RewriteMap.TYPE));
     }
 
     @Override
@@ -118,10 +114,10 @@ public final class RewriteHook implements RequestHook, RewriteService {
         }
         if (o instanceof Outcome.Redirect r) {
             HttpFields h = new HttpFields().add("Location", r.location());
-            return new HookResult.Respond(new ResponseHead(r.status(), reason(r.status()), h));
+            return new HookResult.Respond(new ResponseHead(r.status(), Reasons.of(r.status()), h));
         }
         if (o instanceof Outcome.Status s) {
-            return new HookResult.Respond(new ResponseHead(s.status(), reason(s.status()), new HttpFields()));
+            return new HookResult.Respond(new ResponseHead(s.status(), Reasons.of(s.status()), new HttpFields()));
         }
         if (o instanceof Outcome.Proxy p) {
             return new HookResult.Proxy(p.url());
@@ -129,28 +125,8 @@ public final class RewriteHook implements RequestHook, RewriteService {
         return HookResult.proceed();
     }
 
-    static String reason(int status) {
-        return switch (status) {
-            case 301 -> "Moved Permanently";
-            case 302 -> "Found";
-            case 303 -> "See Other";
-            case 307 -> "Temporary Redirect";
-            case 308 -> "Permanent Redirect";
-            case 400 -> "Bad Request";
-            case 401 -> "Unauthorized";
-            case 403 -> "Forbidden";
-            case 404 -> "Not Found";
-            case 405 -> "Method Not Allowed";
-            case 410 -> "Gone";
-            case 500 -> "Internal Server Error";
-            case 502 -> "Bad Gateway";
-            case 503 -> "Service Unavailable";
-            default -> "";
-        };
-    }
-
     @Override
-    public void put(RuleSetSource source) throws RewriteConfigException {
+    public void put(RuleSetSource source) throws ConfigException {
         runtime.put(source);
     }
 

@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import io.passerelle.api.ClientInfo;
 import io.passerelle.api.RequestHead;
 import io.passerelle.api.spi.RewriteMap;
+import io.passerelle.common.config.ConfigException;
 import io.passerelle.rewrite.internal.engine.Evaluator;
 import io.passerelle.rewrite.internal.engine.Outcome;
 import io.passerelle.rewrite.internal.engine.Rule;
@@ -87,7 +88,7 @@ public final class RewriteRuntime implements RewriteService {
     }
 
     @Override
-    public synchronized void put(RuleSetSource source) throws RewriteConfigException {
+    public synchronized void put(RuleSetSource source) throws ConfigException {
         Loaded loaded = load(source);
         Loaded previous = sets.put(source.pid(), loaded);
         rebuild();
@@ -101,7 +102,7 @@ public final class RewriteRuntime implements RewriteService {
         }
     }
 
-    private Loaded load(RuleSetSource source) throws RewriteConfigException {
+    private Loaded load(RuleSetSource source) throws ConfigException {
         String key = source.rulesKey();
         ParsedRuleSet parsed;
         Path file = null;
@@ -116,7 +117,7 @@ public final class RewriteRuntime implements RewriteService {
                     attrs = Files.readAttributes(file, BasicFileAttributes.class);
                     text = Files.readString(file, StandardCharsets.UTF_8);
                 } catch (IOException e) {
-                    throw new RewriteConfigException(key, "cannot read " + file + ": " + e);
+                    throw new ConfigException(key, "cannot read " + file + ": " + e);
                 }
                 modified = attrs.lastModifiedTime().toMillis();
                 size = attrs.size();
@@ -125,7 +126,7 @@ public final class RewriteRuntime implements RewriteService {
                 parsed = RuleSetParser.parseValue(source.name(), source.rules());
             }
         } catch (RewriteSyntaxException e) {
-            throw new RewriteConfigException(key, e.getMessage());
+            throw new ConfigException(key, e.getMessage());
         }
         for (MapDeclaration m : parsed.maps()) {
             prepareMap(m, key);
@@ -133,7 +134,7 @@ public final class RewriteRuntime implements RewriteService {
         return new Loaded(source, parsed, file, modified, size);
     }
 
-    private void prepareMap(MapDeclaration m, String key) throws RewriteConfigException {
+    private void prepareMap(MapDeclaration m, String key) throws ConfigException {
         switch (m.type()) {
             case "txt", "rnd" -> mapFile(m, key);
             case "int" -> {
@@ -149,7 +150,7 @@ public final class RewriteRuntime implements RewriteService {
                     try {
                         service.prepare(m.argument());
                     } catch (RuntimeException e) {
-                        throw new RewriteConfigException(key, m.where() + ": map '" + m.name() + "' (" + m.type() + ":"
+                        throw new ConfigException(key, m.where() + ": map '" + m.name() + "' (" + m.type() + ":"
                                 + m.argument() + "): " + e.getMessage());
                     }
                 }
@@ -157,14 +158,14 @@ public final class RewriteRuntime implements RewriteService {
         }
     }
 
-    private TxtMapFile mapFile(MapDeclaration m, String key) throws RewriteConfigException {
+    private TxtMapFile mapFile(MapDeclaration m, String key) throws ConfigException {
         Path path = resolve(m.argument());
         TxtMapFile f = mapFiles.get(path);
         if (f == null) {
             try {
                 f = TxtMapFile.load(path);
             } catch (IOException e) {
-                throw new RewriteConfigException(key, m.where() + ": map '" + m.name() + "': cannot read " + path + ": " + e);
+                throw new ConfigException(key, m.where() + ": map '" + m.name() + "': cannot read " + path + ": " + e);
             }
             mapFiles.put(path, f);
         }
@@ -244,7 +245,7 @@ public final class RewriteRuntime implements RewriteService {
                 changed = true;
                 LOG.info("Rewrite rule set {} reloaded from {} ({} rule(s))", fresh.parsed().name(), l.file(),
                         fresh.parsed().rules().size());
-            } catch (RewriteConfigException e) {
+            } catch (ConfigException e) {
                 LOG.error(e.describe(l.source().origin()));
                 sets.put(l.source().pid(), new Loaded(l.source(), l.parsed(), l.file(),
                         attrs.lastModifiedTime().toMillis(), attrs.size()));

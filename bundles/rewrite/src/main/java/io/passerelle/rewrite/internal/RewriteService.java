@@ -2,6 +2,7 @@ package io.passerelle.rewrite.internal;
 
 import java.util.List;
 
+import io.passerelle.common.config.ConfigException;
 import io.passerelle.rewrite.internal.engine.Outcome;
 
 /**
@@ -11,7 +12,7 @@ import io.passerelle.rewrite.internal.engine.Outcome;
 public interface RewriteService {
 
     /** Compiles and publishes a rule set (replacing the one of the same PID), or throws and changes nothing. */
-    void put(RuleSetSource source) throws RewriteConfigException;
+    void put(RuleSetSource source) throws ConfigException;
 
     /** Withdraws a rule set. */
     void remove(String pid);

@@ -12,6 +12,9 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.passerelle.common.config.Config;
+import io.passerelle.common.config.ConfigException;
+
 /**
  * One rule set per {@code io.passerelle.rewrite} factory configuration. An invalid configuration logs one
  * ERROR line (file, key, reason) and leaves the last good version of the rule set in force.
@@ -27,25 +30,22 @@ public final class RuleSetComponent {
     private volatile String pid;
 
     @Activate
-    public RuleSetComponent(@Reference RewriteService service, Map<String, Object> props) {
+    public RuleSetComponent(@Reference RewriteService service, RewriteConfig config, Map<String, Object> props) {
         this.service = service;
-        apply(props);
+        apply(Config.of(config, RuleSetSource.FACTORY_PID, props));
     }
 
     @Modified
-    void modified(Map<String, Object> props) {
-        apply(props);
+    void modified(RewriteConfig config, Map<String, Object> props) {
+        apply(Config.of(config, RuleSetSource.FACTORY_PID, props));
     }
 
-    private void apply(Map<String, Object> props) {
-        Object p = props.get("service.pid");
-        pid = p == null ? null : p.toString();
-        Object file = props.get("felix.fileinstall.filename");
-        String origin = file != null ? file.toString().replaceFirst("^file:", "") : pid;
+    private void apply(Config c) {
+        pid = c.pid();
         try {
-            service.put(RuleSetSource.from(props));
-        } catch (RewriteConfigException e) {
-            LOG.error(e.describe(origin));
+            service.put(RuleSetSource.from(c));
+        } catch (ConfigException e) {
+            LOG.error(e.describe(c.origin()));
         }
     }
 

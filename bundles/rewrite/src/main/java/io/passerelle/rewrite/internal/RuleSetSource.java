@@ -2,7 +2,8 @@ package io.passerelle.rewrite.internal;
 
 import java.util.Map;
 
-import io.passerelle.api.FactoryConfigs;
+import io.passerelle.common.config.Config;
+import io.passerelle.common.config.ConfigException;
 
 /**
  * One {@code io.passerelle.rewrite} factory configuration, validated.
@@ -18,35 +19,23 @@ public record RuleSetSource(String pid, String name, String origin, int order, S
 
     static final String FACTORY_PID = "io.passerelle.rewrite";
 
-    /** Validates component properties. */
-    public static RuleSetSource from(Map<String, ?> props) throws RewriteConfigException {
-        String pid = str(props.get("service.pid"));
-        String name = FactoryConfigs.name(FACTORY_PID, props);
-        String origin = FactoryConfigs.origin(props);
-        String rules = str(props.get("rules"));
-        String rulesFile = str(props.get("rules.file"));
-        rules = rules == null || rules.isBlank() ? null : rules;
-        rulesFile = rulesFile == null || rulesFile.isBlank() ? null : rulesFile.strip();
-        if (rules != null && rulesFile != null) {
-            throw new RewriteConfigException("rules.file", "give either rules or rules.file, not both");
-        }
-        if (rules == null && rulesFile == null) {
-            throw new RewriteConfigException("rules", "one of rules and rules.file is required");
-        }
-        int order = 100;
-        Object o = props.get("order");
-        if (o != null && !o.toString().isBlank()) {
-            try {
-                order = Integer.parseInt(o.toString().strip());
-            } catch (NumberFormatException e) {
-                throw new RewriteConfigException("order", "'" + o + "' is not an integer");
-            }
-        }
-        return new RuleSetSource(pid, name, origin, order, rules, rulesFile);
+    /** Validates a configuration given as component properties (as the tests do). */
+    public static RuleSetSource from(Map<String, ?> props) {
+        return from(Config.of(RewriteConfig.class, FACTORY_PID, props));
     }
 
-    private static String str(Object o) {
-        return o == null ? null : o.toString();
+    /** @throws ConfigException naming the key at fault */
+    public static RuleSetSource from(Config c) {
+        String rules = c.string("rules");
+        String rulesFile = c.string("rules.file");
+        if (rules != null && rulesFile != null) {
+            throw new ConfigException("rules.file", "give either rules or rules.file, not both");
+        }
+        if (rules == null && rulesFile == null) {
+            throw new ConfigException("rules", "one of rules and rules.file is required");
+        }
+        return new RuleSetSource(c.pid(), c.name(), c.origin(), c.integer("order", Integer.MIN_VALUE, Integer.MAX_VALUE),
+                rules, rulesFile);
     }
 
     /** The key errors about the rules are reported under. */

@@ -8,6 +8,7 @@ import java.util.Locale;
 import io.passerelle.api.ClientInfo;
 import io.passerelle.api.HttpFields;
 import io.passerelle.api.RequestHead;
+import io.passerelle.common.http.DotSegments;
 import io.passerelle.rewrite.internal.engine.Escapes;
 
 /** Turns a {@code proxy:rewrite-test} request into the head and client the hook would see. */
@@ -55,7 +56,7 @@ final class TestRequests {
         int q = rest.indexOf('?');
         String rawPath = q < 0 ? rest : rest.substring(0, q);
         String query = q < 0 ? null : rest.substring(q + 1);
-        String path = Escapes.resolveDots(Escapes.canonical(rawPath, false));
+        String path = DotSegments.resolve(Escapes.canonical(rawPath, false));
         if (path == null) {
             throw new IllegalArgumentException("'" + rawPath + "' climbs above / (the core answers 400)");
         }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.passerelle.api.HookResult;
 import io.passerelle.api.spi.RewriteMap;
+import io.passerelle.common.config.ConfigException;
 import io.passerelle.rewrite.internal.engine.Outcome;
 
 class RewriteRuntimeTest {
@@ -31,7 +32,7 @@ class RewriteRuntimeTest {
         return new RewriteRuntime(Clock.systemUTC(), dir);
     }
 
-    static RuleSetSource source(String pid, int order, String rules) throws RewriteConfigException {
+    static RuleSetSource source(String pid, int order, String rules) throws ConfigException {
         Map<String, Object> p = new HashMap<>();
         p.put("service.pid", pid);
         p.put("order", order);
@@ -39,7 +40,7 @@ class RewriteRuntimeTest {
         return RuleSetSource.from(p);
     }
 
-    static RuleSetSource fileSource(String pid, Path file) throws RewriteConfigException {
+    static RuleSetSource fileSource(String pid, Path file) throws ConfigException {
         return RuleSetSource.from(Map.of("service.pid", pid, "rules.file", file.toString()));
     }
 
@@ -67,12 +68,12 @@ class RewriteRuntimeTest {
 
     @Test
     void invalidKeysNameTheKey() {
-        RewriteConfigException both = assertThrows(RewriteConfigException.class, () -> RuleSetSource.from(
+        ConfigException both = assertThrows(ConfigException.class, () -> RuleSetSource.from(
                 Map.of("service.pid", "p", "rules", "x", "rules.file", "y")));
         assertEquals("rules.file", both.key());
-        assertEquals("rules", assertThrows(RewriteConfigException.class,
+        assertEquals("rules", assertThrows(ConfigException.class,
                 () -> RuleSetSource.from(Map.of("service.pid", "p"))).key());
-        RewriteConfigException order = assertThrows(RewriteConfigException.class, () -> RuleSetSource.from(
+        ConfigException order = assertThrows(ConfigException.class, () -> RuleSetSource.from(
                 Map.of("service.pid", "p", "rules", "x", "order", "first")));
         assertEquals("Invalid configuration f.cfg: key 'order': 'first' is not an integer (the previous configuration, "
                 + "if any, stays in force)", order.describe("f.cfg"));
@@ -94,7 +95,7 @@ class RewriteRuntimeTest {
     void anInvalidVersionKeepsThePreviousOneServing() throws Exception {
         RewriteRuntime rt = runtime();
         rt.put(source("s", 1, "RewriteEngine on RewriteRule ^/a /good"));
-        RewriteConfigException e = assertThrows(RewriteConfigException.class,
+        ConfigException e = assertThrows(ConfigException.class,
                 () -> rt.put(source("s", 1, "RewriteEngine on RewriteRule ^/a /bad [Z]")));
         assertEquals("rules", e.key());
         assertEquals("rule set 's': RewriteRule at column 18: unknown flag 'Z' (column 40)", e.getMessage());
@@ -122,7 +123,7 @@ class RewriteRuntimeTest {
         RewriteRuntime rt = runtime();
         rt.put(RuleSetSource.from(Map.of("service.pid", "f", "rules.file", "r.conf")));
         assertEquals("/rel", get(rt, "/a"));
-        RewriteConfigException e = assertThrows(RewriteConfigException.class,
+        ConfigException e = assertThrows(ConfigException.class,
                 () -> rt.put(RuleSetSource.from(Map.of("service.pid", "g", "rules.file", "missing.conf"))));
         assertEquals("rules.file", e.key());
         assertTrue(e.getMessage().contains(dir.resolve("missing.conf").toString()), e.getMessage());
@@ -146,7 +147,7 @@ class RewriteRuntimeTest {
     @Test
     void aMissingTxtMapFileRejectsTheRuleSet() {
         RewriteRuntime rt = runtime();
-        RewriteConfigException e = assertThrows(RewriteConfigException.class,
+        ConfigException e = assertThrows(ConfigException.class,
                 () -> rt.put(source("m", 1, "RewriteEngine on RewriteMap m txt:nope.txt RewriteRule ^ -")));
         assertTrue(e.getMessage().startsWith("rule set 'm': RewriteMap at column 18: map 'm': cannot read "), e.getMessage());
     }
@@ -215,7 +216,7 @@ class RewriteRuntimeTest {
                 }
             }
         });
-        RewriteConfigException e = assertThrows(RewriteConfigException.class,
+        ConfigException e = assertThrows(ConfigException.class,
                 () -> rt.put(source("x", 1, "RewriteMap s strict:bad")));
         assertTrue(e.getMessage().endsWith("map 's' (strict:bad): argument must be ok"), e.getMessage());
     }

@@ -25,8 +25,10 @@ import io.passerelle.api.HttpForwarder;
 import io.passerelle.api.ProxyTarget;
 import io.passerelle.api.RequestHead;
 import io.passerelle.api.ResponseHead;
-import io.passerelle.api.RouteOptions;
 import io.passerelle.api.SchemeHandler;
+import io.passerelle.api.Upgrade;
+import io.passerelle.common.config.Config;
+import io.passerelle.common.config.ConfigException;
 
 /**
  * The {@code ws://} and {@code wss://} scheme handler (mod_proxy_wstunnel, SPEC §4.3): an upgrade the route
@@ -46,15 +48,23 @@ public final class WsTunnelHandler implements SchemeHandler {
     /** What a request on a ws:// route gets. */
     enum Decision { TUNNEL, FALLBACK, NEXT_ROUTE, UPGRADE_REQUIRED }
 
+    /** The validated {@code io.passerelle.wstunnel} configuration. */
+    record Settings(boolean fallbackToHttp, long idleTimeoutMillis) {
+        static Settings from(Config c) {
+            return new Settings(c.bool("fallback.to.http"), c.duration("idle.timeout"));
+        }
+    }
+
     private final Forwarding forwarding;
-    private volatile WsSettings settings = WsSettings.DEFAULTS;
+    private volatile Settings settings;
     private volatile SchemeHandler http;
 
     @Activate
-    public WsTunnelHandler(@Reference HttpForwarder forwarder, Map<String, Object> props) {
-        apply(props);
+    public WsTunnelHandler(@Reference HttpForwarder forwarder, WsTunnelConfig config, Map<String, Object> props) {
+        settings = Settings.from(Config.of(WsTunnelConfig.class, PID, Map.of()));
+        apply(config, props);
         // tunnels carry no keep-alive: no pool
-        forwarding = forwarder.open(new ForwardSettings(0, ForwardSettings.DEFAULTS.poolIdleTimeoutMillis(), false));
+        forwarding = forwarder.open(new ForwardSettings(0, 30_000, false));
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -70,35 +80,21 @@ public final class WsTunnelHandler implements SchemeHandler {
     }
 
     @Modified
-    void modified(Map<String, Object> props) {
-        apply(props);
+    void modified(WsTunnelConfig config, Map<String, Object> props) {
+        apply(config, props);
     }
 
-    private void apply(Map<String, Object> props) {
+    private void apply(WsTunnelConfig config, Map<String, Object> props) {
+        Config c = Config.of(config, PID, props);
         try {
-            settings = WsSettings.from(props);
-        } catch (WsSettings.Invalid e) {
-            Object file = props.get("felix.fileinstall.filename");
-            LOG.error("Invalid configuration {}: key '{}': {} (the previous configuration stays in force)",
-                    file != null ? file.toString().replaceFirst("^file:", "") : PID, e.key, e.getMessage());
+            settings = Settings.from(c);
+        } catch (ConfigException e) {
+            LOG.error(e.describe(c.origin()));
         }
-    }
-
-    /** The Upgrade value to send to the backend, or null when the request is no upgrade this route allows. */
-    static String upgradeToSend(RequestHead request, RouteOptions o) {
-        if (RouteOptions.UPGRADE_NONE.equals(o.upgrade())) {
-            return "websocket";
-        }
-        HttpFields h = request.headers();
-        String asked = h.get("Upgrade");
-        if (asked != null && h.containsToken("Connection", "upgrade") && o.allowsUpgrade(asked)) {
-            return asked;
-        }
-        return null;
     }
 
     Decision decide(RequestHead request, ProxyTarget target) {
-        if (upgradeToSend(request, target.route().options()) != null) {
+        if (target.upgradeToForward(request) != null) {
             return Decision.TUNNEL;
         }
         if (settings.fallbackToHttp() && http != null) {
@@ -115,11 +111,11 @@ public final class WsTunnelHandler implements SchemeHandler {
 
     @Override
     public void handle(Exchange exchange, ProxyTarget target) {
-        RouteOptions o = target.route().options();
         switch (decide(exchange.request(), target)) {
             case TUNNEL -> {
-                long idle = settings.idleTimeoutMillis() > 0 ? settings.idleTimeoutMillis() : o.timeoutMillis();
-                forwarding.forward(exchange, httpTarget(target), upgradeToSend(exchange.request(), o), idle);
+                long idle = settings.idleTimeoutMillis() > 0 ? settings.idleTimeoutMillis()
+                        : target.route().options().timeoutMillis();
+                forwarding.forward(exchange, httpTarget(target), target.upgradeToForward(exchange.request()), idle);
             }
             case FALLBACK -> {
                 SchemeHandler h = http;
@@ -130,7 +126,8 @@ public final class WsTunnelHandler implements SchemeHandler {
                 }
             }
             case UPGRADE_REQUIRED -> {
-                HttpFields f = new HttpFields().add("Upgrade", o.upgrade()).add("Content-Length", "0");
+                Upgrade allowed = target.route().options().upgradeFor(target.url().getScheme());
+                HttpFields f = new HttpFields().add("Upgrade", String.valueOf(allowed)).add("Content-Length", "0");
                 exchange.response().head(new ResponseHead(426, "Upgrade Required", f));
                 exchange.response().end();
             }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.passerelle.common.config.Config;
 import io.passerelle.demo.internal.DemoEcho;
 import io.passerelle.http.internal.ProxyHarness;
 import io.passerelle.http.internal.RawClient;
@@ -42,7 +43,7 @@ class WsTunnelTest {
     }
 
     private WsTunnelHandler handler(Map<String, Object> config) {
-        WsTunnelHandler h = new WsTunnelHandler(proxy.forwarder, config);
+        WsTunnelHandler h = new WsTunnelHandler(proxy.forwarder, Config.defaults(WsTunnelConfig.class), config);
         h.bindHttp(proxy.http);
         proxy.bind(h, "ws", "wss");
         return h;
@@ -137,8 +138,8 @@ class WsTunnelTest {
         WebSocket socket = open("/ws2/echo", client);
         socket.sendText("counted", true).get(10, TimeUnit.SECONDS);
         assertEquals("counted", client.next());
-        io.passerelle.api.ProxyStatus status = new io.passerelle.core.internal.net.CoreStatus(proxy.table, proxy.dispatcher,
-                proxy.registry, proxy.core);
+        io.passerelle.api.ProxyStatus status = new io.passerelle.core.internal.status.CoreStatus(proxy.table, proxy.dispatcher,
+                proxy.registry, proxy.tunnels);
         java.util.List<io.passerelle.api.ProxyStatus.TunnelView> tunnels = status.tunnels();
         assertEquals(1, tunnels.size(), tunnels.toString());
         io.passerelle.api.ProxyStatus.TunnelView t = tunnels.get(0);
@@ -357,8 +358,8 @@ class WsTunnelTest {
                 end = tunnel.socket.getInputStream().read();
             } catch (java.net.SocketTimeoutException e) {
                 throw new AssertionError("the client's connection was not closed; the proxy's open tunnels: "
-                        + new io.passerelle.core.internal.net.CoreStatus(proxy.table, proxy.dispatcher, proxy.registry,
-                                proxy.core).tunnels(), e);
+                        + new io.passerelle.core.internal.status.CoreStatus(proxy.table, proxy.dispatcher, proxy.registry,
+                                proxy.tunnels).tunnels(), e);
             } catch (java.net.SocketException e) {
                 end = -1; // reset: closed as well
             }

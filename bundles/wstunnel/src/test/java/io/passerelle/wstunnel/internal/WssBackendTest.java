@@ -21,6 +21,7 @@ import javax.net.ssl.SSLServerSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.passerelle.common.config.Config;
 import io.passerelle.http.internal.ProxyHarness;
 import io.passerelle.http.internal.RawClient;
 
@@ -62,7 +63,7 @@ class WssBackendTest {
         try (ProxyHarness proxy = new ProxyHarness();
                 RawUpgradeBackend backend = new RawUpgradeBackend(
                         "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n", tlsServer)) {
-            WsTunnelHandler ws = new WsTunnelHandler(proxy.forwarder, Map.of());
+            WsTunnelHandler ws = new WsTunnelHandler(proxy.forwarder, Config.defaults(WsTunnelConfig.class), Map.of());
             proxy.bind(ws, "ws", "wss");
             proxy.route("secure", "path", "/secure/", "url", "wss://localhost:" + tlsServer.getLocalPort() + "/",
                     "tls.truststore", truststore.toString(), "tls.truststore.password", "changeit");

@@ -1,58 +1,34 @@
 package io.passerelle.balancer.internal.jmx;
 
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 
-import javax.management.JMException;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
+import javax.management.DynamicMBean;
+import javax.management.NotCompliantMBeanException;
+import javax.management.StandardMBean;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import io.passerelle.api.BalancerControl;
-import io.passerelle.api.BalancerControl.Action;
-import io.passerelle.api.BalancerControl.MemberChange;
+import io.passerelle.balancer.api.BalancerControl;
+import io.passerelle.balancer.api.BalancerControl.Action;
+import io.passerelle.balancer.api.BalancerControl.MemberChange;
 
-/** Registers {@link BalancersMXBean} in the platform MBean server while the balancer module runs. */
-@Component(service = {})
-public final class BalancersMBean implements BalancersMXBean {
-
-    private static final Logger LOG = LoggerFactory.getLogger(BalancersMBean.class);
+/**
+ * {@link BalancersMXBean} as {@code io.passerelle:type=Balancers}, while the balancer module runs: a
+ * {@link DynamicMBean} service with a {@code jmx.objectname} property, which Karaf's JMX whiteboard registers in
+ * its MBean server.
+ */
+@Component(service = DynamicMBean.class, property = "jmx.objectname=" + BalancersMXBean.OBJECT_NAME)
+public final class BalancersMBean extends StandardMBean implements BalancersMXBean {
 
     private final BalancerControl control;
-    private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-    private ObjectName name;
 
     @Activate
-    public BalancersMBean(@Reference BalancerControl control) {
+    public BalancersMBean(@Reference BalancerControl control) throws NotCompliantMBeanException {
+        super(BalancersMXBean.class, true);
         this.control = control;
-        try {
-            ObjectName n = new ObjectName(OBJECT_NAME);
-            if (server.isRegistered(n)) {
-                server.unregisterMBean(n); // left by an instance that could not clean up
-            }
-            server.registerMBean(this, n);
-            name = n;
-        } catch (JMException e) {
-            LOG.warn("Could not register the MBean {}: {}", OBJECT_NAME, e.toString());
-        }
-    }
-
-    @Deactivate
-    void deactivate() {
-        if (name != null) {
-            try {
-                server.unregisterMBean(name);
-            } catch (JMException e) {
-                LOG.debug("MBean {} already gone", name);
-            }
-        }
     }
 
     @Override

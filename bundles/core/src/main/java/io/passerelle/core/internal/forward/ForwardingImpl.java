@@ -2,9 +2,6 @@ package io.passerelle.core.internal.forward;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,36 +10,56 @@ import io.passerelle.api.Exchange;
 import io.passerelle.api.ForwardSettings;
 import io.passerelle.api.Forwarding;
 import io.passerelle.api.ProxyTarget;
+import io.passerelle.core.internal.backend.BackendPool;
+import io.passerelle.core.internal.front.ClientConnections;
+import io.passerelle.core.internal.front.HttpExchange;
+import io.passerelle.core.internal.net.NetworkCore;
+import io.passerelle.core.internal.tunnel.Tunnels;
 
-/** One module's forwarding: its pool (reaped on the core's timer), its exchanges in flight. */
+/** One module's forwarding: its pool (reaped on the core's timer), its exchanges in flight and tunnels. */
 final class ForwardingImpl implements Forwarding {
 
     private static final Logger LOG = LoggerFactory.getLogger(ForwardingImpl.class);
 
+    private final NetworkCore core;
+    private final ClientConnections connections;
+    private final Tunnels tunnels;
     private final BackendPool pool = new BackendPool();
     private final Set<ProxyExchange> active = ConcurrentHashMap.newKeySet();
     private final Set<String> unverified = ConcurrentHashMap.newKeySet();
-    private final ScheduledFuture<?> reaping;
+    private final Runnable reaping;
     private volatile ForwardSettings settings;
     private volatile boolean closed;
 
-    ForwardingImpl(ForwardSettings settings, ScheduledThreadPoolExecutor timer) {
+    ForwardingImpl(ForwardSettings settings, NetworkCore core, ClientConnections connections, Tunnels tunnels) {
         this.settings = settings;
-        this.reaping = timer.scheduleWithFixedDelay(() -> pool.reap(this.settings.poolIdleTimeoutMillis()), 1, 1,
-                TimeUnit.SECONDS);
+        this.core = core;
+        this.connections = connections;
+        this.tunnels = tunnels;
+        this.reaping = core.every(1000, () -> pool.reap(this.settings.poolIdleTimeoutMillis()));
     }
 
     @Override
     public void forward(Exchange exchange, ProxyTarget target, String upgrade, long tunnelIdleMillis) {
+        if (exchange.isDone()) {
+            return;
+        }
         if (closed) {
             exchange.response().error(503);
             return;
         }
-        if (!target.route().options().tlsVerify() && unverified.add(target.route().name())) {
+        HttpExchange front = connections.exchangeOf(exchange);
+        if (front == null) {
+            LOG.error("Route {}: an exchange that no client connection of this proxy carries was given to forward "
+                    + "(a wrapper must hand on its delegate's client()); answering 500", target.route().name());
+            exchange.response().error(500);
+            return;
+        }
+        if (!target.route().options().tls().verify() && unverified.add(target.route().name())) {
             LOG.warn("Route {}: tls.verify = false, backend certificates and host names are not checked",
                     target.route().name());
         }
-        ProxyExchange p = new ProxyExchange(this, exchange, target, settings, upgrade, tunnelIdleMillis);
+        ProxyExchange p = new ProxyExchange(this, exchange, front, target, settings, upgrade, tunnelIdleMillis);
         active.add(p);
         p.start();
     }
@@ -52,8 +69,16 @@ final class ForwardingImpl implements Forwarding {
         this.settings = s;
     }
 
+    NetworkCore core() {
+        return core;
+    }
+
     BackendPool pool() {
         return pool;
+    }
+
+    Tunnels tunnels() {
+        return tunnels;
     }
 
     void forget(ProxyExchange p) {
@@ -63,7 +88,7 @@ final class ForwardingImpl implements Forwarding {
     @Override
     public void close() {
         closed = true;
-        reaping.cancel(false);
+        reaping.run();
         for (ProxyExchange p : active) {
             p.shutdown();
         }

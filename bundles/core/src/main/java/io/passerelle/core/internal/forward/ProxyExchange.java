@@ -1,95 +1,112 @@
 package io.passerelle.core.internal.forward;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.passerelle.api.BackendConnection;
-import io.passerelle.api.BackendListener;
+import io.passerelle.api.BackendTls;
 import io.passerelle.api.BodyReceiver;
-import io.passerelle.api.ConnectHandler;
-import io.passerelle.api.ConnectOptions;
 import io.passerelle.api.Exchange;
+import io.passerelle.api.ForwardSettings;
+import io.passerelle.api.HttpFields;
 import io.passerelle.api.ProxyTarget;
 import io.passerelle.api.RequestHead;
-import io.passerelle.api.ForwardSettings;
 import io.passerelle.api.ResponseHead;
 import io.passerelle.api.RouteOptions;
+import io.passerelle.core.internal.backend.HttpClientConnection;
+import io.passerelle.core.internal.backend.ResponseListener;
+import io.passerelle.core.internal.front.HttpExchange;
+import io.passerelle.core.internal.net.ConnectListener;
+import io.passerelle.core.internal.net.Connection;
+import io.passerelle.core.internal.net.Endpoint;
+import io.passerelle.core.internal.tunnel.Tunnel;
 
 /**
  * One request proxied to an HTTP backend: takes a pooled connection (or opens one), forwards the head and
  * streams the body with backpressure, relays the response, returns the connection to the pool, and maps
- * failures to 502/503/504 as SPEC §4.4 says. All methods run in the exchange's context.
+ * failures to 502/503/504 as SPEC §4.4 says; after a matching {@code 101}, joins client and backend in a tunnel.
+ * Runs in the exchange's context.
+ * <p>
+ * It speaks to the exchange as the handler gave it ({@code ex}, perhaps a wrapper that watches the response),
+ * and to the core's own exchange ({@code front}) only for what the front end owns: the client connection's
+ * context and the tunnel.
  */
-final class ProxyExchange implements ConnectHandler, BackendListener {
+final class ProxyExchange implements ConnectListener, ResponseListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxyExchange.class);
 
     private final ForwardingImpl module;
     private final Exchange ex;
+    private final HttpExchange front;
     private final ProxyTarget target;
     private final ForwardSettings settings;
     private final long tunnelIdleMillis;
     private final RequestHead backendHead;
     private final String upgrade;
+    private final Endpoint endpoint;
     private final String key;
-    private final boolean tls;
-    private final int port;
-    private BackendConnection conn;
+    private HttpClientConnection conn;
+    private Tunnel tunnel;
     private boolean reused;
     private boolean retried;
     private boolean bodyStarted;
     private boolean requestEnded;
     private boolean finished;
-    private boolean tunneled;
 
-    ProxyExchange(ForwardingImpl module, Exchange ex, ProxyTarget target, ForwardSettings settings, String upgrade,
-            long tunnelIdleMillis) {
-        this.tunnelIdleMillis = tunnelIdleMillis;
+    ProxyExchange(ForwardingImpl module, Exchange ex, HttpExchange front, ProxyTarget target, ForwardSettings settings,
+            String upgrade, long tunnelIdleMillis) {
         this.module = module;
         this.ex = ex;
+        this.front = front;
         this.target = target;
         this.settings = settings;
         this.upgrade = upgrade;
+        this.tunnelIdleMillis = tunnelIdleMillis;
         this.backendHead = RequestHeaders.forBackend(ex.request(), ex.client(), target, ex.requestBody().length(),
                 settings.via(), upgrade);
-        this.tls = "https".equalsIgnoreCase(target.url().getScheme());
-        this.port = target.port(tls ? 443 : 80);
-        this.key = target.url().getScheme().toLowerCase() + "://" + target.url().getHost() + ":" + port + "#" + ex.affinity();
+        RouteOptions o = target.route().options();
+        boolean tls = "https".equalsIgnoreCase(target.url().getScheme());
+        BackendTls t = tls ? o.tls() : null;
+        this.endpoint = new Endpoint(target.url().getHost(), target.port(tls ? 443 : 80), t, o.connectTimeoutMillis());
+        this.key = endpoint.key() + "#" + front.connection().affinity();
     }
 
     void start() {
         ex.onComplete(this::completed);
-        BackendConnection pooled = module.pool().take(key);
+        HttpClientConnection pooled = module.pool().take(key, front.context(), this);
         if (pooled != null) {
             reused = true;
-            connected(pooled);
+            use(pooled);
         } else {
             connect();
         }
     }
 
     private void connect() {
-        RouteOptions o = target.route().options();
-        ex.backends().connect(target.url().getHost(), port, new ConnectOptions(o.connectTimeoutMillis(), tls,
-                o.tlsTruststore(), o.tlsTruststorePassword(), o.tlsVerify()), this);
+        module.core().connect(endpoint, front.connection(), this);
     }
 
     // ---- connect
 
     @Override
-    public void connected(BackendConnection c) {
+    public void connected(Connection c) {
+        HttpClientConnection h = new HttpClientConnection(c, key);
+        c.protocol(h);
         if (ex.isDone()) {
-            module.pool().offer(key, c, settings.poolMaxPerBackend());
+            module.pool().offer(h, settings.poolMaxPerBackend());
             return;
         }
+        h.listener(this);
+        use(h);
+    }
+
+    private void use(HttpClientConnection c) {
         conn = c;
-        c.bind(ex, this);
-        c.setReadTimeout(target.route().options().timeoutMillis());
+        c.readTimeout(target.route().options().timeoutMillis());
         c.sendHead(backendHead);
-        long length = ex.requestBody().length();
-        if (length == 0) {
+        if (ex.requestBody().length() == 0) {
             requestEnded = true;
             c.endBody();
         } else if (!bodyStarted) {
@@ -99,7 +116,10 @@ final class ProxyExchange implements ConnectHandler, BackendListener {
     }
 
     @Override
-    public void failed(Exception cause, boolean timedOut) {
+    public void failed(IOException cause, boolean timedOut) {
+        if (ex.isDone()) {
+            return;
+        }
         LOG.debug("Route {}: {}", target.route().name(), cause.getMessage());
         fail(503, "backend unavailable: " + cause.getMessage());
     }
@@ -139,17 +159,17 @@ final class ProxyExchange implements ConnectHandler, BackendListener {
             String answered = head.headers().get("Upgrade");
             // the backend picks one of the protocols forwarded (RFC 9110 §7.8: the 101 names the one it switches to)
             if (upgrade == null || answered == null || answered.contains(",")
-                    || !RouteOptions.listContains(upgrade, answered)) {
+                    || !HttpFields.listContains(upgrade, answered)) {
                 fail(502, "backend answered 101 with " + (answered == null ? "no Upgrade" : "Upgrade: " + answered));
                 return;
             }
             finished = true;
             ResponseHead relayed = new ResponseHead(101, head.reason(),
                     ResponseHeaders.forClient(head.headers(), ex.request(), ex.client(), target, settings.via(), true));
-            BackendConnection c = conn;
+            HttpClientConnection c = conn;
             conn = null;
-            tunneled = true;
-            ex.tunnel(relayed, c, tunnelIdleMillis);
+            c.listener(null);
+            tunnel = front.tunnel(module.tunnels(), relayed, c.connection(), c.takeLeftover(), tunnelIdleMillis);
             return;
         }
         ex.response().head(new ResponseHead(head.status(), head.reason(),
@@ -159,21 +179,22 @@ final class ProxyExchange implements ConnectHandler, BackendListener {
     @Override
     public void onData(ByteBuffer data) {
         if (!ex.response().write(data)) {
-            BackendConnection c = conn;
-            c.suspendRead();
-            ex.response().onDrain(c::resumeRead);
+            HttpClientConnection c = conn;
+            c.connection().suspendRead();
+            ex.response().onDrain(c.connection()::resumeRead);
         }
     }
 
     @Override
     public void onEnd() {
         finished = true;
-        BackendConnection c = conn;
+        HttpClientConnection c = conn;
         conn = null;
         if (c != null) {
             if (requestEnded && c.isReusable()) {
-                module.pool().offer(key, c, settings.poolMaxPerBackend());
+                module.pool().offer(c, settings.poolMaxPerBackend());
             } else {
+                c.listener(null);
                 c.close();
             }
         }
@@ -187,10 +208,7 @@ final class ProxyExchange implements ConnectHandler, BackendListener {
             // a pooled connection the backend had closed meanwhile: one fresh try
             retried = true;
             reused = false;
-            BackendConnection stale = conn;
-            conn = null;
-            stale.unbind(() -> { });
-            stale.close();
+            closeBackend();
             connect();
             return;
         }
@@ -217,10 +235,10 @@ final class ProxyExchange implements ConnectHandler, BackendListener {
     }
 
     private void closeBackend() {
-        BackendConnection c = conn;
+        HttpClientConnection c = conn;
         conn = null;
         if (c != null) {
-            c.unbind(() -> { }); // no late event of it reaches this exchange
+            c.listener(null); // no late event of it reaches this exchange
             c.close();
         }
     }
@@ -233,12 +251,12 @@ final class ProxyExchange implements ConnectHandler, BackendListener {
         module.forget(this);
     }
 
-    /** The module that forwarded it is stopping. */
+    /** The module that forwarded it is stopping: its tunnel closes, an unanswered request gets 503. */
     void shutdown() {
-        ex.execute(() -> {
-            if (tunneled) {
-                ex.response().abort(); // closes the client side; the relay closes the backend side
-            } else {
+        front.context().execute(() -> {
+            if (tunnel != null) {
+                tunnel.abort();
+            } else if (!ex.isDone()) {
                 fail(503, "the module serving this route is stopping");
             }
         });

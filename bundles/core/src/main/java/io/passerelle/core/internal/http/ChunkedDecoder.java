@@ -3,6 +3,8 @@ package io.passerelle.core.internal.http;
 import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 
+import io.passerelle.common.http.Tokens;
+
 /**
  * Incremental decoder of the chunked transfer coding (RFC 9112 §7.1). Emits the chunk data as slices of
  * the input buffers (no copy); chunk extensions and trailer fields are read, bounded and dropped.
@@ -41,11 +43,8 @@ public final class ChunkedDecoder {
         while (in.hasRemaining()) {
             switch (state) {
                 case DATA -> {
-                    int n = (int) Math.min(remaining, in.remaining());
-                    ByteBuffer slice = in.slice();
-                    slice.limit(n);
-                    in.position(in.position() + n);
-                    remaining -= n;
+                    ByteBuffer slice = Buffers.take(in, remaining);
+                    remaining -= slice.remaining();
                     if (remaining == 0) {
                         state = State.DATA_CR;
                     }

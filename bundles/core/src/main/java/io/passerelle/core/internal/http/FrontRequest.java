@@ -111,21 +111,9 @@ public record FrontRequest(RequestHead head, long bodyLength, boolean keepAlive,
             }
             return -1;
         }
-        long length = 0;
-        boolean seen = false;
-        for (String value : cl) {
-            for (String part : value.split(",", -1)) {
-                String p = part.trim();
-                if (p.isEmpty() || p.length() > 18 || !p.chars().allMatch(c -> c >= '0' && c <= '9')) {
-                    throw new HttpParseException(400, "invalid Content-Length");
-                }
-                long v = Long.parseLong(p);
-                if (seen && v != length) {
-                    throw new HttpParseException(400, "differing Content-Length values");
-                }
-                seen = true;
-                length = v;
-            }
+        long length = ContentLength.of(cl);
+        if (length < 0) {
+            throw new HttpParseException(400, "invalid or differing Content-Length values");
         }
         return length;
     }

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 import io.passerelle.api.HttpFields;
+import io.passerelle.common.http.Reasons;
 
 /** Serialises heads to bytes (ISO-8859-1, CRLF). */
 public final class HeadWriter {

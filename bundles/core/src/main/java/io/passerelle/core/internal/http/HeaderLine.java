@@ -2,6 +2,7 @@ package io.passerelle.core.internal.http;
 
 import java.nio.charset.StandardCharsets;
 
+import io.passerelle.common.http.Tokens;
 import io.passerelle.api.HttpFields;
 
 /** Parses one {@code name: value} field line strictly (RFC 9112 §5). */

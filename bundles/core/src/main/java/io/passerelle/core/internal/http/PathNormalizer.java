@@ -1,7 +1,6 @@
 package io.passerelle.core.internal.http;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
+import io.passerelle.common.http.DotSegments;
 
 /**
  * Normalises a request path for matching (SPEC §8): percent-encoded unreserved characters are decoded,
@@ -48,44 +47,11 @@ public final class PathNormalizer {
     }
 
     private static String resolveDots(CharSequence path) throws HttpParseException {
-        Deque<String> segments = new ArrayDeque<>();
-        int n = path.length();
-        boolean trailingSlash = false;
-        int i = 1;
-        while (i <= n) {
-            int j = i;
-            while (j < n && path.charAt(j) != '/') {
-                j++;
-            }
-            String seg = path.subSequence(i, j).toString();
-            boolean last = j >= n;
-            if (seg.isEmpty()) {
-                trailingSlash = last;
-            } else if (seg.equals(".")) {
-                trailingSlash = true;
-            } else if (seg.equals("..")) {
-                if (segments.isEmpty()) {
-                    throw new HttpParseException(400, "path climbs above /");
-                }
-                segments.removeLast();
-                trailingSlash = true;
-            } else {
-                segments.addLast(seg);
-                trailingSlash = false;
-            }
-            i = j + 1;
+        String resolved = DotSegments.resolve(path);
+        if (resolved == null) {
+            throw new HttpParseException(400, "path climbs above /");
         }
-        if (segments.isEmpty()) {
-            return "/";
-        }
-        StringBuilder out = new StringBuilder(n);
-        for (String s : segments) {
-            out.append('/').append(s);
-        }
-        if (trailingSlash) {
-            out.append('/');
-        }
-        return out.toString();
+        return resolved;
     }
 
     static boolean isUnreserved(char c) {

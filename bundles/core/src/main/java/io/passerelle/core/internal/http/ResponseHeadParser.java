@@ -3,6 +3,7 @@ package io.passerelle.core.internal.http;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
+import io.passerelle.common.http.Tokens;
 import io.passerelle.api.HttpFields;
 import io.passerelle.api.ResponseHead;
 

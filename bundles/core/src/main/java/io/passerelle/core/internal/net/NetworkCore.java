@@ -1,33 +1,67 @@
 package io.passerelle.core.internal.net;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import javax.net.ssl.SSLContext;
+
+import org.apache.mina.core.future.ConnectFuture;
+import org.apache.mina.core.service.AbstractIoService;
 import org.apache.mina.core.service.IoProcessor;
+import org.apache.mina.core.session.IdleStatus;
+import org.apache.mina.core.session.IoSession;
 import org.apache.mina.transport.socket.nio.NioSession;
+import org.apache.mina.transport.socket.nio.NioSocketAcceptor;
 import org.apache.mina.transport.socket.nio.NioSocketConnector;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 
+import io.passerelle.core.internal.tls.BackendTlsFilter;
+import io.passerelle.core.internal.tls.TlsContexts;
+import io.passerelle.core.internal.tls.TlsFailures;
+
 /**
- * Owns the threads of the network path: one MINA I/O processor pool shared by every listener and by the
- * backend connector, the connector, a timer, and a small pool for blocking name lookups. Everything is
- * disposed on deactivation, so a refresh of the bundle leaks no thread.
+ * Owns the threads of the network path and makes the connections: one MINA I/O processor pool shared by every
+ * listener and by the backend connector, the connector, a timer, and a small pool for blocking work (name
+ * lookups, trust store files) that never runs on an I/O thread. Everything is disposed on deactivation, so a
+ * refresh of the bundle leaks no thread.
  */
 @Component(service = NetworkCore.class)
 public final class NetworkCore {
 
+    private static final Protocol NOT_YET = new Protocol() {
+        @Override
+        public void onData(ByteBuffer data) {
+            throw new IllegalStateException("a backend spoke before its connection was handed over");
+        }
+
+        @Override
+        public void onInputClosed() {
+        }
+
+        @Override
+        public void onClosed() {
+        }
+    };
+
     private final ProcessorPool processors;
     private final NioSocketConnector connector;
     private final ScheduledThreadPoolExecutor timer;
-    private final ExecutorService resolver;
+    private final ExecutorService blocking;
     private final TlsContexts tls = new TlsContexts();
-    private final java.util.Set<TunnelRelay> tunnels = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final TlsFailures tlsFailures = new TlsFailures();
 
     @Activate
     public NetworkCore() {
@@ -36,10 +70,10 @@ public final class NetworkCore {
         connector = new NioSocketConnector(processors);
         connector.getSessionConfig().setTcpNoDelay(true);
         withoutServiceStatistics(connector);
-        connector.setHandler(new BackendIoHandler());
+        connector.setHandler(new TransportHandler(null, tlsFailures));
         timer = new ScheduledThreadPoolExecutor(1, threads("passerelle-timer"));
         timer.setRemoveOnCancelPolicy(true);
-        resolver = Executors.newCachedThreadPool(threads("passerelle-resolver"));
+        blocking = Executors.newCachedThreadPool(threads("passerelle-resolver"));
     }
 
     /**
@@ -47,44 +81,125 @@ public final class NetworkCore {
      * them under one lock shared by all I/O threads (contended at a few thousand requests per second), and
      * nothing here reads them. Per-session counters, which the watermarks use, are not affected.
      */
-    static void withoutServiceStatistics(org.apache.mina.core.service.AbstractIoService service) {
+    private static void withoutServiceStatistics(AbstractIoService service) {
         service.getStatistics().getConfig().setStatisticsCalcEnabled(false);
     }
 
-    public IoProcessor<NioSession> processors() {
+    // ---- accepting
+
+    /** A new acceptor on the shared processors; {@code accept} makes the connection of each accepted session. */
+    public NioSocketAcceptor acceptor(java.util.function.Consumer<IoSession> accept) {
+        NioSocketAcceptor a = new NioSocketAcceptor(processors);
+        a.setReuseAddress(true);
+        a.setBacklog(1024);
+        a.setCloseOnDeactivation(false);
+        a.getSessionConfig().setTcpNoDelay(true);
+        withoutServiceStatistics(a);
+        a.setHandler(new TransportHandler(accept, null));
+        return a;
+    }
+
+    /** The connection of an accepted session, in a serial context of its own, speaking {@code protocol}. */
+    public static Connection accepted(IoSession session, Protocol protocol) {
+        return new Connection(session, null, new SerialContext(), protocol);
+    }
+
+    // ---- connecting
+
+    /**
+     * Opens a backend connection for the client connection {@code owner}: on the same I/O processor, running in
+     * its serial context. Name lookups and trust store files are done off the I/O threads; the listener is told
+     * in the owner's context.
+     */
+    public void connect(Endpoint to, Connection owner, ConnectListener listener) {
+        connect(to, owner.context(), ProcessorPool.affinityOf(owner), listener);
+    }
+
+    /** Opens a connection that runs in {@code ctx} (a probe's own, which has no client connection). */
+    public void connect(Endpoint to, SerialContext ctx, ConnectListener listener) {
+        connect(to, ctx, -1, listener);
+    }
+
+    private void connect(Endpoint to, SerialContext ctx, int affinity, ConnectListener listener) {
+        String name = to.host().startsWith("[") ? to.host().substring(1, to.host().length() - 1) : to.host();
+        if (BackendTlsFilter.isIpLiteral(name) && to.tls() == null) {
+            try {
+                open(new InetSocketAddress(InetAddress.getByName(name), to.port()), to, null, ctx, affinity, listener);
+            } catch (UnknownHostException e) {
+                ctx.execute(() -> listener.failed(e, false));
+            }
+            return;
+        }
+        blocking.execute(() -> {
+            InetSocketAddress address;
+            SSLContext context = null;
+            try {
+                if (to.tls() != null) {
+                    context = tls.get(to.tls());
+                }
+                // keep the name in the address: TLS takes the SNI and host name to verify from it, with no lookup
+                address = new InetSocketAddress(InetAddress.getByAddress(name, InetAddress.getByName(name).getAddress()),
+                        to.port());
+            } catch (IOException | GeneralSecurityException e) {
+                IOException cause = e instanceof IOException io ? io : new IOException("TLS setup: " + e.getMessage(), e);
+                ctx.execute(() -> listener.failed(cause, false));
+                return;
+            }
+            open(address, to, context, ctx, affinity, listener);
+        });
+    }
+
+    private void open(InetSocketAddress address, Endpoint to, SSLContext context, SerialContext ctx, int affinity,
+            ConnectListener listener) {
+        Connection[] made = new Connection[1];
+        ConnectFuture future = connector.connect(address, (session, f) -> {
+            if (affinity >= 0) {
+                session.setAttribute(ProcessorPool.AFFINITY, affinity);
+            }
+            made[0] = new Connection(session, to.key(), ctx, NOT_YET);
+            if (context != null) {
+                session.setAttribute(TransportHandler.TLS, new BackendTlsFilter(context, address.getHostString(),
+                        to.tls().verify()));
+            }
+        });
+        ScheduledFuture<?> timeout = timer.schedule(future::cancel, to.connectTimeoutMillis(), TimeUnit.MILLISECONDS);
+        future.addListener(f -> {
+            timeout.cancel(false);
+            ConnectFuture cf = (ConnectFuture) f;
+            ctx.execute(() -> {
+                if (cf.isConnected()) {
+                    listener.connected(made[0]);
+                } else {
+                    boolean timedOut = cf.isCanceled();
+                    Throwable cause = cf.getException();
+                    listener.failed(timedOut ? new IOException("connect to " + to.key() + " timed out")
+                            : new IOException("connect to " + to.key() + " failed: " + cause, cause), timedOut);
+                }
+            });
+        });
+    }
+
+    // ---- time
+
+    /** Runs the task in {@code ctx} after the delay. @return cancels it */
+    public Runnable schedule(SerialContext ctx, long delayMillis, Runnable task) {
+        ScheduledFuture<?> f = timer.schedule(() -> ctx.execute(task), delayMillis, TimeUnit.MILLISECONDS);
+        return () -> f.cancel(false);
+    }
+
+    /** Runs the task every period on the timer thread (pool reaping: quick work only). @return cancels it */
+    public Runnable every(long periodMillis, Runnable task) {
+        ScheduledFuture<?> f = timer.scheduleWithFixedDelay(task, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+        return () -> f.cancel(false);
+    }
+
+    IoProcessor<NioSession> processors() {
         return processors;
     }
 
-    /** The I/O processor index of a session (backend sessions opened for it get the same one). */
-    int affinity(org.apache.mina.core.session.IoSession session) {
-        return processors.affinity(session);
-    }
-
-    public NioSocketConnector connector() {
-        return connector;
-    }
-
-    public ScheduledThreadPoolExecutor timer() {
-        return timer;
-    }
-
-    public ExecutorService resolver() {
-        return resolver;
-    }
-
-    TlsContexts tls() {
-        return tls;
-    }
-
-    /** The open tunnels (added and removed by their relays). */
-    java.util.Set<TunnelRelay> tunnels() {
-        return tunnels;
-    }
-
-    public java.util.List<io.passerelle.api.ProxyStatus.TunnelView> tunnelViews() {
-        long now = System.currentTimeMillis();
-        return tunnels.stream().sorted(java.util.Comparator.comparingLong(TunnelRelay::openedAt))
-                .map(t -> t.view(now)).toList();
+    /** Sets the idle time of a session that has no connection yet (an accepted one, in its acceptance). */
+    public static void idleSeconds(IoSession session, int seconds) {
+        session.getConfig().setIdleTime(IdleStatus.BOTH_IDLE, seconds);
     }
 
     @Deactivate
@@ -92,7 +207,7 @@ public final class NetworkCore {
         connector.dispose(false);
         processors.dispose();
         timer.shutdownNow();
-        resolver.shutdownNow();
+        blocking.shutdownNow();
         timer.awaitTermination(5, TimeUnit.SECONDS);
     }
 

@@ -96,6 +96,12 @@ final class ProcessorPool implements IoProcessor<NioSession> {
         }
     }
 
+    /** The processor index of a connection's session (a backend connection opened for it gets the same one). */
+    static int affinityOf(Connection c) {
+        Integer i = (Integer) c.session().getAttribute(AFFINITY);
+        return i == null ? -1 : i;
+    }
+
     /** The processor index of a session, assigning one round-robin if it has none yet. */
     int affinity(IoSession session) {
         Integer i = (Integer) session.getAttribute(AFFINITY);

@@ -63,7 +63,8 @@ public final class SerialContext implements Executor {
         }
     }
 
-    static void run(Runnable task) {
+    /** Runs a task, logging (not throwing) what it throws. */
+    public static void run(Runnable task) {
         try {
             task.run();
         } catch (RuntimeException | LinkageError e) {

@@ -12,9 +12,9 @@ public final class Route implements RouteInfo {
 
     /** Counters kept across the generations of one route. */
     public static final class Stats {
-        final LongAdder requests = new LongAdder();
-        final LongAdder errors = new LongAdder();
-        final AtomicLong tunnels = new AtomicLong();
+        private final LongAdder requests = new LongAdder();
+        private final LongAdder errors = new LongAdder();
+        private final AtomicLong tunnels = new AtomicLong();
 
         public long requests() {
             return requests.sum();
@@ -26,6 +26,23 @@ public final class Route implements RouteInfo {
 
         public long tunnels() {
             return tunnels.get();
+        }
+
+        public void countRequest() {
+            requests.increment();
+        }
+
+        /** An exchange that ended in error: a 5xx made by the proxy, an aborted stream, a client gone. */
+        public void countError() {
+            errors.increment();
+        }
+
+        public void tunnelOpened() {
+            tunnels.incrementAndGet();
+        }
+
+        public void tunnelClosed() {
+            tunnels.decrementAndGet();
         }
     }
 
@@ -47,10 +64,6 @@ public final class Route implements RouteInfo {
 
     public Stats stats() {
         return stats;
-    }
-
-    public void countRequest() {
-        stats.requests.increment();
     }
 
     @Override
@@ -76,16 +89,6 @@ public final class Route implements RouteInfo {
     @Override
     public URI url() {
         return url;
-    }
-
-    @Override
-    public void countError() {
-        stats.errors.increment();
-    }
-
-    @Override
-    public void countTunnel(int delta) {
-        stats.tunnels.addAndGet(delta);
     }
 
     @Override

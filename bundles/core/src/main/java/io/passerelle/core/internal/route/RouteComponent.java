@@ -12,8 +12,8 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.passerelle.core.internal.config.ConfigException;
-import io.passerelle.core.internal.config.ConfigSource;
+import io.passerelle.common.config.Config;
+import io.passerelle.common.config.ConfigException;
 
 /**
  * One route per {@code io.passerelle.route} factory configuration. An invalid configuration logs one ERROR
@@ -30,26 +30,26 @@ public final class RouteComponent {
     private volatile String pid;
 
     @Activate
-    public RouteComponent(@Reference RouteTable table, Map<String, Object> props) {
+    public RouteComponent(@Reference RouteTable table, RouteConfig config, Map<String, Object> props) {
         this.table = table;
-        apply(props);
+        apply(config, props);
     }
 
     @Modified
-    void modified(Map<String, Object> props) {
-        apply(props);
+    void modified(RouteConfig config, Map<String, Object> props) {
+        apply(config, props);
     }
 
-    private void apply(Map<String, Object> props) {
-        ConfigSource source = ConfigSource.of(PID, props);
-        pid = source.pid();
+    private void apply(RouteConfig config, Map<String, Object> props) {
+        Config c = Config.of(config, PID, props);
+        pid = c.pid();
         try {
-            RouteSpec spec = RouteSpec.from(source);
-            Route route = table.put(source.pid(), spec);
+            RouteSpec spec = RouteSpec.from(c);
+            Route route = table.put(c.pid(), spec);
             LOG.info("Route {} ({} -> {}) is generation {}", spec.name(), spec.pattern(),
                     spec.excluded() ? "!" : spec.url(), route.generation());
         } catch (ConfigException e) {
-            LOG.error(e.describe(source));
+            LOG.error(e.describe(c.origin()));
         }
     }
 

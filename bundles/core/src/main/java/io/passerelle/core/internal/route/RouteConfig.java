@@ -1,12 +1,13 @@
 package io.passerelle.core.internal.route;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** Metatype of {@code io.passerelle.route} (SPEC §4.2): one configuration per ProxyPass / ProxyPassMatch. */
 @ObjectClassDefinition(id = "io.passerelle.route", name = "Passerelle route",
         description = "One ProxyPass / ProxyPassMatch: a path prefix or a regex mapped to a backend URL")
-@interface RouteConfig {
+public @interface RouteConfig {
 
     @AttributeDefinition(description = "URL-path prefix, as in ProxyPass (exactly one of path and match)", required = false)
     String path();
@@ -44,7 +45,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "tls.truststore", description = "PKCS12 trust store for https/wss backends (default: the JDK's)", required = false)
     String tls_truststore();
 
-    @AttributeDefinition(name = "tls.truststore.password", description = "Password of tls.truststore", required = false)
+    @AttributeDefinition(name = "tls.truststore.password", description = "Password of tls.truststore", type = AttributeType.PASSWORD, required = false)
     String tls_truststore_password();
 
     @AttributeDefinition(name = "tls.verify", description = "Verify the backend certificate and host name; false logs a WARN once")

@@ -10,13 +10,13 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 import io.passerelle.api.RouteOptions;
+import io.passerelle.common.config.Config;
+import io.passerelle.common.config.ConfigException;
 import io.passerelle.core.internal.http.HttpParseException;
 import io.passerelle.core.internal.http.PathNormalizer;
-import io.passerelle.core.internal.config.ConfigException;
-import io.passerelle.core.internal.config.ConfigSource;
 
 /**
- * A validated route configuration (SPEC §4.2). Immutable; {@link #from(ConfigSource)} throws a
+ * A validated route configuration (SPEC §4.2). Immutable; {@link #from(Config)} throws a
  * {@link ConfigException} naming the key at fault.
  *
  * @param url      the backend URL template (with {@code $N} for match routes), or null for {@code !}
@@ -26,11 +26,10 @@ public record RouteSpec(String name, String path, Pattern match, String url, Str
         RouteOptions options, Set<String> listeners) {
 
     private static final Pattern GROUP_REF = Pattern.compile("\\$(\\d)");
-    private static final Pattern UPGRADE = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+(/[!#$%&'*+.^_`|~0-9A-Za-z-]+)?");
 
-    public static RouteSpec from(ConfigSource c) {
-        String path = c.get("path");
-        String matchText = c.get("match");
+    public static RouteSpec from(Config c) {
+        String path = c.string("path");
+        String matchText = c.string("match");
         if ((path == null) == (matchText == null)) {
             throw new ConfigException(path == null ? "path" : "match", "exactly one of 'path' and 'match' must be set");
         }
@@ -50,7 +49,7 @@ public record RouteSpec(String name, String path, Pattern match, String url, Str
                 throw new ConfigException("match", "invalid regex: " + e.getDescription() + " near index " + e.getIndex());
             }
         }
-        String url = c.get("url");
+        String url = c.string("url");
         if (url == null) {
             throw new ConfigException("url", "required");
         }
@@ -60,23 +59,9 @@ public record RouteSpec(String name, String path, Pattern match, String url, Str
         } else {
             scheme = validateUrl(url, match);
         }
-        int order = c.integer("order", 100, Integer.MIN_VALUE, Integer.MAX_VALUE);
-        long timeout = c.duration("timeout", "60s");
-        long connectTimeout = c.duration("connection.timeout", "5s");
-        boolean tunnelScheme = "ws".equals(scheme) || "wss".equals(scheme);
-        String upgrade = c.get("upgrade", tunnelScheme ? "websocket" : null);
-        if (upgrade != null && !UPGRADE.matcher(upgrade).matches()) {
-            throw new ConfigException("upgrade", "'" + upgrade + "' is not a protocol name, ANY or NONE");
-        }
-        if (upgrade != null && (upgrade.equalsIgnoreCase("ANY") || upgrade.equalsIgnoreCase("NONE"))) {
-            upgrade = upgrade.toUpperCase(Locale.ROOT);
-        }
-        boolean reverse = c.bool("reverse", path != null);
-        String truststore = c.get("tls.truststore");
-        RouteOptions options = new RouteOptions(timeout, connectTimeout, upgrade, c.bool("preserve.host", false),
-                reverse, c.bool("add.headers", true), truststore, c.get("tls.truststore.password"),
-                c.bool("tls.verify", true), c.values());
-        String listener = c.get("listener");
+        int order = c.integer("order", Integer.MIN_VALUE, Integer.MAX_VALUE);
+        RouteSettings options = RouteSettings.from(c, scheme, path != null);
+        String listener = c.string("listener");
         Set<String> listeners = listener == null ? Set.of()
                 : Set.copyOf(Arrays.stream(listener.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
         return new RouteSpec(c.name(), path, match, url, scheme, order, options, listeners);

@@ -14,9 +14,10 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import io.passerelle.api.HttpFields;
 import io.passerelle.api.RouteOptions;
-import io.passerelle.core.internal.config.ConfigException;
-import io.passerelle.core.internal.config.ConfigSource;
+import io.passerelle.common.config.Config;
+import io.passerelle.common.config.ConfigException;
 
 /** Validation, defaults, mapping and evaluation order of routes (SPEC §4.2). */
 class RouteSpecTest {
@@ -28,14 +29,14 @@ class RouteSpecTest {
         return RouteSpec.from(source(name, keyValues));
     }
 
-    static ConfigSource source(String name, String... keyValues) {
+    static Config source(String name, String... keyValues) {
         Map<String, Object> props = new HashMap<>();
         props.put("service.pid", FACTORY + "~" + name);
         props.put("service.factoryPid", FACTORY);
         for (int i = 0; i < keyValues.length; i += 2) {
             props.put(keyValues[i], keyValues[i + 1]);
         }
-        return ConfigSource.of(FACTORY, props);
+        return Config.of(RouteConfig.class, FACTORY, props);
     }
 
     private static void assertRejected(String key, String... keyValues) {
@@ -122,31 +123,37 @@ class RouteSpecTest {
         assertRejected("order", "path", "/a/", "url", "http://b/", "order", "1.5");
     }
 
+    /** Whether a request asking for these protocols may be tunnelled on a route with these options. */
+    private static boolean allows(RouteOptions o, String protocols) {
+        return o.upgrade() != null
+                && o.upgrade().forward(new HttpFields().add("Connection", "upgrade").add("Upgrade", protocols)) != null;
+    }
+
     // --- defaults
 
     @Test
     void upgradeDefaultsToWebsocketForWsAndWss() {
-        assertEquals("websocket", route("r", "path", "/a/", "url", "ws://b/").options().upgrade());
-        assertEquals("websocket", route("r", "path", "/a/", "url", "wss://b/").options().upgrade());
-        assertEquals("websocket", route("r", "path", "/a/", "url", "WS://b/").options().upgrade());
+        assertEquals("websocket", String.valueOf(route("r", "path", "/a/", "url", "ws://b/").options().upgrade()));
+        assertEquals("websocket", String.valueOf(route("r", "path", "/a/", "url", "wss://b/").options().upgrade()));
+        assertEquals("websocket", String.valueOf(route("r", "path", "/a/", "url", "WS://b/").options().upgrade()));
     }
 
     @Test
     void upgradeDefaultsToNoneForHttp() {
         RouteOptions http = route("r", "path", "/a/", "url", "http://b/").options();
         assertNull(http.upgrade());
-        assertFalse(http.allowsUpgrade("websocket"));
+        assertFalse(allows(http, "websocket"));
         assertNull(route("r", "path", "/a/", "url", "https://b/").options().upgrade());
     }
 
     @Test
     void upgradeKeywordsAreCaseInsensitiveAndNamesKept() {
-        assertEquals("ANY", route("r", "path", "/a/", "url", "ws://b/", "upgrade", "any").options().upgrade());
-        assertEquals("NONE", route("r", "path", "/a/", "url", "ws://b/", "upgrade", "None").options().upgrade());
+        assertEquals("ANY", String.valueOf(route("r", "path", "/a/", "url", "ws://b/", "upgrade", "any").options().upgrade()));
+        assertEquals("NONE", String.valueOf(route("r", "path", "/a/", "url", "ws://b/", "upgrade", "None").options().upgrade()));
         RouteOptions h2c = route("r", "path", "/a/", "url", "http://b/", "upgrade", "h2c").options();
-        assertEquals("h2c", h2c.upgrade());
-        assertTrue(h2c.allowsUpgrade("H2C"));
-        assertFalse(h2c.allowsUpgrade("websocket"));
+        assertEquals("h2c", String.valueOf(h2c.upgrade()));
+        assertTrue(allows(h2c, "H2C"));
+        assertFalse(allows(h2c, "websocket"));
     }
 
     @Test
@@ -166,12 +173,21 @@ class RouteSpecTest {
         assertEquals(100, r.order());
         assertFalse(o.preserveHost());
         assertTrue(o.addHeaders());
-        assertTrue(o.tlsVerify());
-        assertNull(o.tlsTruststore());
+        assertTrue(o.tls().verify());
+        assertNull(o.tls().truststore());
         assertEquals(Set.of(), r.listeners());
         assertEquals("ws2", r.name());
         assertEquals("ws", r.scheme());
         assertFalse(r.excluded());
+    }
+
+    @Test
+    void theTrustStorePasswordIsNeverPrinted() {
+        RouteSpec r = route("r", "path", "/a/", "url", "https://b/", "tls.truststore", "/t.p12",
+                "tls.truststore.password", "s3cret");
+        assertEquals("s3cret", r.options().tls().truststorePassword());
+        assertFalse(r.toString().contains("s3cret"), r.toString());
+        assertFalse(r.options().properties().containsValue("s3cret"), "handler-specific keys leave passwords out");
     }
 
     @Test
@@ -185,7 +201,7 @@ class RouteSpecTest {
         assertEquals(2_000, o.connectTimeoutMillis());
         assertTrue(o.preserveHost());
         assertFalse(o.addHeaders());
-        assertFalse(o.tlsVerify());
+        assertFalse(o.tls().verify());
         assertEquals(Set.of("main", "admin"), r.listeners());
         assertEquals("nice-name", r.name());
         assertEquals("https", r.scheme());

@@ -9,6 +9,7 @@ import java.util.regex.Matcher;
 
 import io.passerelle.api.ClientInfo;
 import io.passerelle.api.RequestHead;
+import io.passerelle.common.http.DotSegments;
 
 /**
  * Runs a request through a {@link RuleList} with httpd's server-context semantics ({@code mod_rewrite.c}'s
@@ -180,7 +181,7 @@ public final class Evaluator {
             }
             return new Outcome.Status(400);
         }
-        String path = Escapes.resolveDots(Escapes.canonical(uri, false));
+        String path = DotSegments.resolve(Escapes.canonical(uri, false));
         if (path == null) {
             return new Outcome.Status(400);
         }

@@ -7,6 +7,7 @@ import java.net.UnknownHostException;
 import io.passerelle.api.ClientInfo;
 import io.passerelle.api.HttpFields;
 import io.passerelle.api.RequestHead;
+import io.passerelle.common.http.DotSegments;
 
 /** A test request as the core hands it to hooks: normalised path, Host example.com, client 192.0.2.10:40000. */
 final class Req {
@@ -57,7 +58,7 @@ final class Req {
         }
         int q = target.indexOf('?');
         String raw = q < 0 ? target : target.substring(0, q);
-        String path = Escapes.resolveDots(Escapes.canonical(raw, false));
+        String path = DotSegments.resolve(Escapes.canonical(raw, false));
         return new RequestHead(method, target, path, q < 0 ? null : target.substring(q + 1), "HTTP/1.1", headers);
     }
 

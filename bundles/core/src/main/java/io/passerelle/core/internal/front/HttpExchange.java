@@ -1,0 +1,202 @@
+package io.passerelle.core.internal.front;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.passerelle.api.BodySource;
+import io.passerelle.api.ClientInfo;
+import io.passerelle.api.RequestHead;
+import io.passerelle.api.ResponseHead;
+import io.passerelle.api.ResponseSink;
+import io.passerelle.core.internal.http.FrontRequest;
+import io.passerelle.core.internal.net.Connection;
+import io.passerelle.core.internal.net.SerialContext;
+import io.passerelle.core.internal.route.Route;
+import io.passerelle.core.internal.route.RoutedExchange;
+import io.passerelle.core.internal.tunnel.Tunnel;
+import io.passerelle.core.internal.tunnel.Tunnels;
+
+/**
+ * One request/response (or tunnel) on an HTTP/1.1 client connection. It ends once: when its response ends, its
+ * tunnel closes or its client goes away; then its route counts it, its completion tasks run, its access log
+ * line is written and its connection goes on.
+ */
+public final class HttpExchange implements RoutedExchange, Tunnel.Owner {
+
+    private final FrontHandler conn;
+    private final FrontRequest front;
+    private final RequestBody body;
+    private final ResponseWriter response;
+    private final long startMillis = System.currentTimeMillis();
+    private RequestHead request;
+    private List<Runnable> completion;
+    private Route route;
+    private Tunnel tunnel;
+    private boolean done;
+
+    HttpExchange(FrontHandler conn, FrontRequest front) {
+        this.conn = conn;
+        this.front = front;
+        this.request = front.head();
+        this.body = new RequestBody(conn, front.bodyLength(), front.expectContinue());
+        this.response = new ResponseWriter(this, conn.connection());
+    }
+
+    // ---- Exchange
+
+    @Override
+    public RequestHead request() {
+        return request;
+    }
+
+    @Override
+    public ClientInfo client() {
+        return conn.client();
+    }
+
+    @Override
+    public BodySource requestBody() {
+        return body;
+    }
+
+    @Override
+    public ResponseSink response() {
+        return response;
+    }
+
+    @Override
+    public void onComplete(Runnable task) {
+        if (done) {
+            task.run();
+            return;
+        }
+        if (completion == null) {
+            completion = new ArrayList<>(2);
+        }
+        completion.add(task);
+    }
+
+    @Override
+    public boolean isDone() {
+        return done;
+    }
+
+    @Override
+    public long bytesFromClient() {
+        return tunnel != null ? tunnel.bytesFromClient() : body.received();
+    }
+
+    @Override
+    public long bytesToClient() {
+        return tunnel != null ? tunnel.bytesToClient() : response.bodyBytes();
+    }
+
+    // ---- RoutedExchange
+
+    @Override
+    public void rewrite(RequestHead rewritten) {
+        this.request = rewritten;
+    }
+
+    @Override
+    public void respond(ResponseHead head) {
+        response.direct(head);
+    }
+
+    @Override
+    public void route(Route r) {
+        this.route = r;
+        r.stats().countRequest();
+    }
+
+    // ---- for the forwarding engine
+
+    /** The serial context of the client connection: backend connections opened for this exchange run in it. */
+    public SerialContext context() {
+        return conn.connection().context();
+    }
+
+    /** The client connection (backend connections opened for it share its I/O thread). */
+    public Connection connection() {
+        return conn.connection();
+    }
+
+    /**
+     * Relays {@code head} (a {@code 101} the backend sent) to the client and joins the client connection and
+     * {@code backend} into a tunnel. The exchange ends when the tunnel closes.
+     *
+     * @param fromBackend what the backend sent after its 101 head, or null
+     */
+    public Tunnel tunnel(Tunnels tunnels, ResponseHead head, Connection backend, ByteBuffer fromBackend,
+            long idleMillis) {
+        if (response.isCommitted()) {
+            throw new IllegalStateException("response already started");
+        }
+        ByteBuffer fromClient = conn.handOver(head);
+        if (route != null) {
+            route.stats().tunnelOpened();
+        }
+        tunnel = tunnels.open(this, route == null ? "(rewrite)" : route.name(), route == null ? 0 : route.generation(),
+                conn.connection(), fromClient, backend, fromBackend, idleMillis);
+        return tunnel;
+    }
+
+    @Override
+    public void tunnelClosed(Tunnel t) {
+        if (route != null) {
+            route.stats().tunnelClosed();
+        }
+        end(false);
+    }
+
+    // ---- the end
+
+    /** Whether the connection may carry another request after this one, as far as the request goes. */
+    boolean keepAliveCandidate() {
+        return front.keepAlive() && conn.acceptsMore();
+    }
+
+    /** The response ended (or was aborted). */
+    void finish(boolean keepAlive) {
+        if (end(tunnel == null && response.status() >= 500)) {
+            conn.exchangeDone(this, keepAlive && body.ended());
+        }
+    }
+
+    /** The client connection closed under this exchange. */
+    void clientGone() {
+        if (!done) {
+            body.clientGone();
+            end(tunnel == null);
+        }
+    }
+
+    /** @return false when it had already ended */
+    private boolean end(boolean error) {
+        if (done) {
+            return false;
+        }
+        done = true;
+        if (route != null && error) {
+            route.stats().countError();
+        }
+        if (completion != null) {
+            for (Runnable r : completion) {
+                SerialContext.run(r);
+            }
+            completion = null;
+        }
+        AccessLog log = conn.front().accessLog();
+        if (log.enabled()) {
+            RequestHead r = front.head();
+            log.log(conn.client(), r, tunnel != null ? 101 : response.isCommitted() ? response.status() : 0,
+                    bytesToClient(), startMillis);
+        }
+        return true;
+    }
+
+    RequestBody body() {
+        return body;
+    }
+}

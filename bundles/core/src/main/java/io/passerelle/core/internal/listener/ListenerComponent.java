@@ -1,0 +1,133 @@
+package io.passerelle.core.internal.listener;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Map;
+
+import org.apache.mina.transport.socket.nio.NioSocketAcceptor;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.passerelle.common.config.Config;
+import io.passerelle.common.config.ConfigException;
+import io.passerelle.core.internal.front.AccessLog;
+import io.passerelle.core.internal.front.ClientConnections;
+import io.passerelle.core.internal.front.FrontEnd;
+import io.passerelle.core.internal.net.NetworkCore;
+import io.passerelle.core.internal.route.Dispatcher;
+import io.passerelle.core.internal.tls.ServerTls;
+
+/**
+ * One listening socket per {@code io.passerelle.listener} factory configuration. A change of address or TLS
+ * binds the new socket first, then closes the old one; connections already accepted keep going.
+ */
+@Component(configurationPid = ListenerComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, service = {})
+@Designate(ocd = ListenerConfig.class, factory = true)
+public final class ListenerComponent {
+
+    static final String PID = "io.passerelle.listener";
+    private static final Logger LOG = LoggerFactory.getLogger(ListenerComponent.class);
+
+    private final NetworkCore core;
+    private final Dispatcher dispatcher;
+    private final AccessLog accessLog;
+    private final ClientConnections connections;
+    private final ListenerRegistry registry;
+    private ListenerRuntime runtime;
+    private String registeredAs;
+
+    @Activate
+    public ListenerComponent(@Reference NetworkCore core, @Reference Dispatcher dispatcher,
+            @Reference AccessLog accessLog, @Reference ClientConnections connections,
+            @Reference ListenerRegistry registry, ListenerConfig config, Map<String, Object> props) {
+        this.core = core;
+        this.dispatcher = dispatcher;
+        this.accessLog = accessLog;
+        this.connections = connections;
+        this.registry = registry;
+        apply(Config.of(config, PID, props));
+    }
+
+    @Modified
+    public void modified(ListenerConfig config, Map<String, Object> props) {
+        apply(Config.of(config, PID, props));
+    }
+
+    private synchronized void apply(Config c) {
+        ListenerSpec spec;
+        try {
+            spec = ListenerSpec.from(c);
+        } catch (ConfigException e) {
+            LOG.error(e.describe(c.origin()));
+            return;
+        }
+        if (runtime != null && runtime.spec().sameSocket(spec)) {
+            runtime.spec(spec);
+            register(spec.name());
+            return;
+        }
+        ListenerRuntime next = new ListenerRuntime(spec,
+                new FrontEnd(spec.name(), spec.tls(), spec.limits(), dispatcher, accessLog, connections));
+        try {
+            next.acceptor(bind(next, spec));
+        } catch (ConfigException e) {
+            LOG.error(e.describe(c.origin()));
+            return;
+        } catch (IOException e) {
+            LOG.error(new ConfigException("port", "cannot listen on " + spec.host() + ":" + spec.port() + ": "
+                    + e.getMessage()).describe(c.origin()));
+            return;
+        }
+        ListenerRuntime old = runtime;
+        runtime = next;
+        register(spec.name());
+        if (old != null) {
+            old.acceptor().unbind();
+            old.acceptor().dispose(false);
+        }
+        LOG.info("Listener {} on {}:{}{}", spec.name(), spec.host(), spec.port(), spec.tls() ? " (TLS)" : "");
+    }
+
+    private NioSocketAcceptor bind(ListenerRuntime rt, ListenerSpec spec) throws IOException {
+        NioSocketAcceptor a = core.acceptor(rt::accept);
+        if (spec.tls()) {
+            a.getFilterChain().addLast("tls", ServerTls.filter(spec.keystore(), spec.keystorePassword()));
+        }
+        try {
+            a.bind(new InetSocketAddress(spec.host(), spec.port()));
+        } catch (IOException | RuntimeException e) {
+            a.dispose(false);
+            throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+        }
+        return a;
+    }
+
+    private void register(String name) {
+        if (registeredAs != null && !registeredAs.equals(name)) {
+            registry.remove(registeredAs, runtime);
+        }
+        registeredAs = name;
+        registry.put(name, runtime);
+    }
+
+    @Deactivate
+    public synchronized void deactivate() {
+        if (registeredAs != null) {
+            registry.remove(registeredAs, runtime);
+        }
+        if (runtime != null && runtime.acceptor() != null) {
+            NioSocketAcceptor acceptor = runtime.acceptor();
+            acceptor.setCloseOnDeactivation(true);
+            acceptor.unbind();
+            acceptor.dispose(false);
+            LOG.info("Listener {} closed", runtime.name());
+        }
+    }
+}

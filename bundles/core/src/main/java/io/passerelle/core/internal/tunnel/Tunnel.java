@@ -1,0 +1,161 @@
+package io.passerelle.core.internal.tunnel;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+
+import io.passerelle.api.ProxyStatus;
+import io.passerelle.core.internal.net.Connection;
+import io.passerelle.core.internal.net.Protocol;
+
+/**
+ * A byte tunnel between a client connection and a backend connection after a {@code 101}. Opening it switches
+ * both connections to one {@link Side} each; from then on every byte read on one side is written to the other,
+ * with watermark backpressure (a side whose peer is behind stops reading until the peer drains). A FIN from one
+ * side is passed on once what preceded it is written, while the other direction goes on; the tunnel closes when
+ * both sides have ended, either side closes, or it is idle too long. Runs in the client connection's context.
+ */
+public final class Tunnel {
+
+    /** Who opened the tunnel and hears of its end. */
+    public interface Owner {
+        /** The tunnel closed (both connections are closing). */
+        void tunnelClosed(Tunnel tunnel);
+    }
+
+    private final Tunnels registry;
+    private final Owner owner;
+    private final String route;
+    private final long generation;
+    private final long idleMillis;
+    private final long openedAt = System.currentTimeMillis();
+    private final Side client;
+    private final Side backend;
+    private boolean closed;
+
+    /**
+     * @param route      the route it opened under ({@code (rewrite)} for a hook's decision)
+     * @param generation that route's generation
+     * @param idleMillis silence in both directions that closes it (0: none)
+     */
+    Tunnel(Tunnels registry, Owner owner, String route, long generation, Connection clientConnection,
+            Connection backendConnection, long idleMillis) {
+        this.registry = registry;
+        this.owner = owner;
+        this.route = route;
+        this.generation = generation;
+        this.idleMillis = idleMillis;
+        this.client = new Side(clientConnection);
+        this.backend = new Side(backendConnection);
+        client.peer = backend;
+        backend.peer = client;
+    }
+
+    /** Switches both connections to the tunnel and relays what each side sent before the switch. */
+    void start(ByteBuffer fromClient, ByteBuffer fromBackend) {
+        client.self.protocol(client);
+        backend.self.protocol(backend);
+        backend.self.idleSeconds(0); // the client side's once-a-second tick watches both
+        if (fromBackend != null && fromBackend.hasRemaining()) {
+            backend.onData(fromBackend);
+        }
+        if (fromClient != null && fromClient.hasRemaining()) {
+            client.onData(fromClient);
+        }
+        // reads were held while the upgrade was under way; each side goes on unless its peer is already behind
+        if (backend.self.writable()) {
+            client.self.resumeRead();
+        }
+        if (client.self.writable()) {
+            backend.self.resumeRead();
+        }
+    }
+
+    /** One connection of the tunnel: what it reads goes to its peer. */
+    private final class Side implements Protocol {
+        final Connection self;
+        Side peer;
+        long bytes;
+        boolean ended;
+
+        Side(Connection self) {
+            this.self = self;
+        }
+
+        @Override
+        public void onData(ByteBuffer data) {
+            if (closed) {
+                return;
+            }
+            bytes += data.remaining();
+            if (!peer.self.write(data)) {
+                self.suspendRead();
+                peer.self.whenDrained(self::resumeRead);
+            }
+        }
+
+        /** FIN: passed on to the peer once what this side sent is written; the other direction goes on. */
+        @Override
+        public void onInputClosed() {
+            ended = true;
+            if (peer.ended) {
+                close();
+            } else {
+                peer.self.shutdownOutputWhenFlushed(Tunnel.this::close);
+            }
+        }
+
+        @Override
+        public void onClosed() {
+            close();
+        }
+
+        /** Once a second while this side is quiet: close after the idle timeout of both sides. */
+        @Override
+        public void onIdle() {
+            if (idleMillis > 0 && !closed
+                    && System.currentTimeMillis() - Math.max(self.lastIoMillis(), peer.self.lastIoMillis()) >= idleMillis) {
+                close();
+            }
+        }
+    }
+
+    private void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        registry.remove(this);
+        backend.self.closeWhenFlushed();
+        client.self.closeWhenFlushed();
+        owner.tunnelClosed(this);
+    }
+
+    /** Bytes the client sent through the tunnel. */
+    public long bytesFromClient() {
+        return client.bytes;
+    }
+
+    /** Bytes relayed to the client. */
+    public long bytesToClient() {
+        return backend.bytes;
+    }
+
+    /** Ends the tunnel at once (its module stops). */
+    public void abort() {
+        client.self.close();
+        close();
+    }
+
+    ProxyStatus.TunnelView view(long now) {
+        return new ProxyStatus.TunnelView(address(client.self.remote()), address(backend.self.remote()), route,
+                generation, now - openedAt, client.bytes, backend.bytes);
+    }
+
+    long openedAt() {
+        return openedAt;
+    }
+
+    private static String address(InetSocketAddress a) {
+        return a == null ? "-" : a.getAddress().getHostAddress() + ":" + a.getPort();
+    }
+}
