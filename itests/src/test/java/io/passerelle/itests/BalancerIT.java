@@ -9,10 +9,14 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -20,10 +24,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.lang.management.ManagementFactory;
-import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -259,6 +259,38 @@ public class BalancerIT extends PasserelleTestSupport {
             await("b back in", () -> !executeCommand("proxy:balancers lb6").contains("HcFl"));
             assertTrue(sequence("/lb6/x", 10).contains("b"));
         }
+    }
+
+    /**
+     * Health checks go through the core's connections with the TLS settings of the route that sends to the
+     * balancer: a member whose certificate a private CA signed passes when that route's trust store holds the CA,
+     * and fails (HcFl) behind a route that has no trust store (the JDK's does not know the CA).
+     */
+    @Test
+    public void aMemberSignedByAPrivateCaPassesItsHealthCheckThroughTheRoutesTrustStore() throws Exception {
+        TestTls ca = TestTls.privateCa();
+        TestBackend secure = TestBackend.startTls("secure", ca.serverContext());
+        closeAfter.add(secure);
+        String member = "https://localhost:" + secure.port();
+        writeCfg("io.passerelle.balancer-lbca.cfg", "members", member, "hc.method", "GET", "hc.uri", "/health",
+            "hc.interval", "200ms");
+        writeCfg("io.passerelle.route-lbca.cfg", "path", "/lbca/", "url", "balancer://lbca/",
+            "tls.truststore", ca.truststore().toString(), "tls.truststore.password", TestTls.PASSWORD);
+        writeCfg("io.passerelle.balancer-lbnoca.cfg", "members", member, "hc.method", "GET", "hc.uri", "/noca",
+            "hc.interval", "200ms");
+        writeCfg("io.passerelle.route-lbnoca.cfg", "path", "/lbnoca/", "url", "balancer://lbnoca/");
+
+        await("the member behind the JDK's trust store taken out by its health check",
+            () -> executeCommand("proxy:balancers lbnoca").contains("HcFl"));
+        assertTrue("no health check request got through without the CA: " + secure.uris(),
+            !secure.uris().contains("/noca"));
+        await("health checks through the route's trust store reach the member",
+            () -> secure.uris().stream().filter("/health"::equals).count() >= 3);
+        String shown = executeCommand("proxy:balancers lbca");
+        assertTrue("the member passes its health check:\n" + shown, !shown.contains("HcFl") && shown.contains(" up"));
+        HttpResult r = httpGet("/lbca/x");
+        assertEquals(200, r.status());
+        assertEquals(secure.bodyFor("/x"), r.body());
     }
 
     @Test

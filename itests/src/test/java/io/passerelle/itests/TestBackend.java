@@ -13,8 +13,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import javax.net.ssl.SSLContext;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 
 /**
  * A backend for the tests: the JDK's HttpServer on an ephemeral loopback port. Every
@@ -38,6 +42,21 @@ public final class TestBackend implements AutoCloseable {
 
     public static TestBackend start(String name) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        ExecutorService executor = Executors.newCachedThreadPool();
+        TestBackend backend = new TestBackend(name, server, executor);
+        server.createContext("/", backend::handle);
+        server.setExecutor(executor);
+        server.start();
+        return backend;
+    }
+
+    /**
+     * The same backend over TLS, on an ephemeral port of {@code localhost}'s address, presenting the certificate
+     * of {@code tls}; its {@link #url()} is {@code https://localhost:PORT/}.
+     */
+    public static TestBackend startTls(String name, SSLContext tls) throws IOException {
+        HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getByName("localhost"), 0), 50);
+        server.setHttpsConfigurator(new HttpsConfigurator(tls));
         ExecutorService executor = Executors.newCachedThreadPool();
         TestBackend backend = new TestBackend(name, server, executor);
         server.createContext("/", backend::handle);
@@ -75,9 +94,9 @@ public final class TestBackend implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    /** {@code http://127.0.0.1:PORT/}, for a route's url. */
+    /** {@code http://127.0.0.1:PORT/} ({@code https://localhost:PORT/} over TLS), for a route's url. */
     public String url() {
-        return "http://127.0.0.1:" + port() + "/";
+        return server instanceof HttpsServer ? "https://localhost:" + port() + "/" : "http://127.0.0.1:" + port() + "/";
     }
 
     /** What this backend answers to {@code GET uri}: a test asserts a proxied body with it. */

@@ -19,10 +19,11 @@ import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * TLS material made by the test run itself, once per JVM: a self-signed certificate for {@code localhost}
- * (SAN {@code dns:localhost, ip:127.0.0.1}) with its EC key in a PKCS12 key store, made by the JDK's keytool,
- * and a PKCS12 trust store holding only that certificate. Both live in Karaf's {@code data/tmp}, so they go
- * with the unpacked Karaf of the run. Password {@value #PASSWORD} for both.
+ * TLS material made by the test run itself, once per JVM, with the JDK's keytool: a self-signed certificate for
+ * {@code localhost} (SAN {@code dns:localhost, ip:127.0.0.1}) with its EC key in a PKCS12 key store and a PKCS12
+ * trust store holding only that certificate ({@link #get()}); and a certificate for {@code localhost} signed by a
+ * private CA, with a trust store holding only the CA's certificate ({@link #privateCa()}). All live in Karaf's
+ * {@code data/tmp}, so they go with the unpacked Karaf of the run. Password {@value #PASSWORD} for all.
  */
 final class TestTls {
 
@@ -30,6 +31,7 @@ final class TestTls {
     private static final String ALIAS = "passerelle-itest";
 
     private static TestTls instance;
+    private static TestTls privateCa;
 
     private final Path keystore;
     private final Path truststore;
@@ -39,11 +41,62 @@ final class TestTls {
         this.truststore = truststore;
     }
 
+    private static Path dir() throws IOException {
+        String data = System.getProperty("karaf.data");
+        return data != null ? Files.createDirectories(Paths.get(data, "tmp", "itest-tls"))
+            : Files.createTempDirectory("itest-tls");
+    }
+
+    /**
+     * A server certificate for {@code localhost} signed by a CA of this run (no public CA, not in the JDK's trust
+     * store), and a trust store holding only the CA's certificate.
+     */
+    static synchronized TestTls privateCa() throws IOException, GeneralSecurityException, InterruptedException {
+        if (privateCa == null) {
+            Path dir = dir();
+            Path ca = dir.resolve("ca.p12");
+            Path leaf = dir.resolve("ca-signed.p12");
+            Path caTrust = dir.resolve("ca-trust.p12");
+            Path csr = dir.resolve("ca-signed.csr");
+            Path leafCert = dir.resolve("ca-signed.cer");
+            Path caCert = dir.resolve("ca.cer");
+            for (Path p : new Path[] {ca, leaf, caTrust, csr, leafCert, caCert}) {
+                Files.deleteIfExists(p);
+            }
+            String[] store = {"-storetype", "PKCS12", "-storepass", PASSWORD, "-keypass", PASSWORD};
+            keytool(join(new String[] {"-genkeypair", "-keystore", ca.toString(), "-alias", "ca", "-keyalg", "EC",
+                "-groupname", "secp256r1", "-dname", "CN=Passerelle Test CA", "-ext", "bc:c", "-validity", "2"}, store));
+            keytool(join(new String[] {"-genkeypair", "-keystore", leaf.toString(), "-alias", ALIAS, "-keyalg", "EC",
+                "-groupname", "secp256r1", "-dname", "CN=localhost", "-validity", "2"}, store));
+            keytool(join(new String[] {"-certreq", "-keystore", leaf.toString(), "-alias", ALIAS, "-file",
+                csr.toString()}, store));
+            keytool(join(new String[] {"-gencert", "-keystore", ca.toString(), "-alias", "ca", "-infile",
+                csr.toString(), "-outfile", leafCert.toString(), "-ext", "SAN=dns:localhost,ip:127.0.0.1",
+                "-validity", "2"}, store));
+            keytool(join(new String[] {"-exportcert", "-keystore", ca.toString(), "-alias", "ca", "-file",
+                caCert.toString()}, store));
+            // the CA first, so that the signed certificate is installed with its chain
+            keytool(join(new String[] {"-importcert", "-keystore", leaf.toString(), "-alias", "ca", "-file",
+                caCert.toString(), "-noprompt"}, store));
+            keytool(join(new String[] {"-importcert", "-keystore", leaf.toString(), "-alias", ALIAS, "-file",
+                leafCert.toString()}, store));
+            keytool(join(new String[] {"-importcert", "-keystore", caTrust.toString(), "-alias", "ca", "-file",
+                caCert.toString(), "-noprompt"}, store));
+            privateCa = new TestTls(leaf, caTrust);
+        }
+        return privateCa;
+    }
+
+    private static String[] join(String[] a, String[] b) {
+        String[] all = new String[a.length + b.length];
+        System.arraycopy(a, 0, all, 0, a.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
     static synchronized TestTls get() throws IOException, GeneralSecurityException, InterruptedException {
         if (instance == null) {
-            String data = System.getProperty("karaf.data");
-            Path dir = data != null ? Files.createDirectories(Paths.get(data, "tmp", "itest-tls"))
-                : Files.createTempDirectory("itest-tls");
+            Path dir = dir();
             Path keystore = dir.resolve("server.p12");
             Path truststore = dir.resolve("trust.p12");
             Files.deleteIfExists(keystore);
