@@ -7,12 +7,13 @@ mkdir -p "$BENCH_RESULTS" "$BENCH_BIN"
 make -s -C "$shared" BINDIR="$BENCH_BIN" >/dev/null
 [ -x "$here/karaf-assembly/target/assembly/bin/karaf" ] || (cd "$here" && mvn -q -DskipTests install)
 
-# bench_copy DIR PORT: a fresh copy of the distribution in DIR listening on 127.0.0.1:PORT with the
-# harness's mapping (/ws/ -> ws://127.0.0.1:18081/, everything else -> http://127.0.0.1:18080/) and
-# the access log off, as the peers run without one
+# bench_copy DIR PORT [ASSEMBLY]: a fresh copy of the distribution (this build's, or the unpacked
+# assembly ASSEMBLY of another) in DIR listening on 127.0.0.1:PORT with the harness's mapping
+# (/ws/ -> ws://127.0.0.1:18081/, everything else -> http://127.0.0.1:18080/) and the access log
+# off, as the peers run without one
 bench_copy() {
-    local dir="$1" port="$2" logging="$1/etc/org.ops4j.pax.logging.cfg"
-    rm -rf "$dir" && cp -a "$here/karaf-assembly/target/assembly" "$dir"
+    local dir="$1" port="$2" from="${3:-$here/karaf-assembly/target/assembly}" logging="$1/etc/org.ops4j.pax.logging.cfg"
+    rm -rf "$dir" && cp -a "$from" "$dir"
     printf 'port = %s\nhost = 127.0.0.1\n' "$port" > "$dir/etc/io.passerelle.listener-main.cfg"
     printf 'path = /\nurl = http://127.0.0.1:18080/\n' > "$dir/etc/io.passerelle.route-bench.cfg"
     printf 'path = /ws/\nurl = ws://127.0.0.1:18081/\n' > "$dir/etc/io.passerelle.route-bench-ws.cfg"
