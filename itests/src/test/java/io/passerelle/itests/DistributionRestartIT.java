@@ -16,9 +16,15 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
 
 import org.junit.After;
 import org.junit.Test;
@@ -38,6 +44,8 @@ public class DistributionRestartIT {
     private Path home;
     private int sshPort;
     private int listenerPort;
+    private int rmiRegistryPort;
+    private int rmiServerPort;
     private final List<HttpServer> backends = new ArrayList<>();
 
     @After
@@ -77,6 +85,60 @@ public class DistributionRestartIT {
         assertTrue(shown, shown.contains("+D") && shown.contains("Dis"));
     }
 
+    /**
+     * SPEC §8: proxy: commands and MBean operations that change anything are for the admin role (the
+     * distribution's etc/org.apache.karaf.command.acl.proxy.cfg and etc/jmx.acl.io.passerelle.*.cfg); a viewer
+     * sees the figures and is refused the changes, in the shell and over JMX.
+     */
+    @Test
+    public void changesAreForTheAdminRoleOnlyInTheShellAndOverJmx() throws Exception {
+        HttpServer a = backend("a");
+        HttpServer b = backend("b");
+        unpack();
+        Path users = home.resolve("etc/users.properties");
+        Files.writeString(users, Files.readString(users) + "\nwatcher = watcher,viewer,ssh\n");
+        Files.writeString(home.resolve("etc/io.passerelle.balancer-rs.cfg"),
+                "members = http://127.0.0.1:" + a.getAddress().getPort() + "/ route=ra, http://127.0.0.1:"
+                        + b.getAddress().getPort() + "/ route=rb\n");
+        Files.writeString(home.resolve("etc/io.passerelle.route-rs.cfg"), "path = /rs/\nurl = balancer://rs/\n");
+        start();
+
+        String routes = client("watcher", "proxy:routes");
+        assertTrue("a viewer sees the routes:\n" + routes, routes.contains("/rs/"));
+        String refused = clientAllowingFailure("watcher", "proxy:balancer-member --disable rs rb");
+        // Karaf hides a command its ACL refuses the user ("Command not found"), or refuses it on the spot
+        assertTrue("a viewer is refused a change:\n" + refused,
+                refused.contains("Command not found") || refused.contains("Insufficient credentials"));
+        String shown = client("proxy:balancers rs");
+        assertTrue("nothing changed:\n" + shown, !shown.contains("+D"));
+        assertTrue(client("proxy:balancer-member --disable rs rb").contains("+D"));
+
+        try (JMXConnector viewer = jmx("watcher", "watcher"); JMXConnector admin = jmx("karaf", "karaf")) {
+            ObjectName balancers = new ObjectName("io.passerelle:type=Balancers");
+            Object[] members = (Object[]) viewer.getMBeanServerConnection().getAttribute(balancers, "Members");
+            assertEquals("a viewer reads the members", 2, members.length);
+            assertEquals("a viewer reads the routes (rs alone)", 1, ((Object[]) viewer.getMBeanServerConnection()
+                    .getAttribute(new ObjectName("io.passerelle:type=Proxy"), "Routes")).length);
+            try {
+                viewer.getMBeanServerConnection().invoke(balancers, "enableMember", new Object[] {"rs", "rb"},
+                        new String[] {String.class.getName(), String.class.getName()});
+                throw new AssertionError("a viewer enabled a member over JMX");
+            } catch (SecurityException e) {
+                // refused, as the ACL says
+            }
+            assertTrue(client("proxy:balancers rs").contains("+D"));
+            admin.getMBeanServerConnection().invoke(balancers, "enableMember", new Object[] {"rs", "rb"},
+                    new String[] {String.class.getName(), String.class.getName()});
+            assertTrue("the admin enabled it", !client("proxy:balancers rs").contains("+D"));
+        }
+    }
+
+    private JMXConnector jmx(String user, String password) throws IOException {
+        JMXServiceURL url = new JMXServiceURL("service:jmx:rmi://127.0.0.1:" + rmiServerPort + "/jndi/rmi://127.0.0.1:"
+                + rmiRegistryPort + "/karaf-root");
+        return JMXConnectorFactory.connect(url, Map.of(JMXConnector.CREDENTIALS, new String[] {user, password}));
+    }
+
     // ------------------------------------------------------------------ the distribution
 
     private void unpack() throws Exception {
@@ -91,8 +153,10 @@ public class DistributionRestartIT {
         sshPort = freePort();
         listenerPort = freePort();
         set("etc/org.apache.karaf.shell.cfg", "sshPort", Integer.toString(sshPort));
-        set("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", Integer.toString(freePort()));
-        set("etc/org.apache.karaf.management.cfg", "rmiServerPort", Integer.toString(freePort()));
+        rmiRegistryPort = freePort();
+        rmiServerPort = freePort();
+        set("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", Integer.toString(rmiRegistryPort));
+        set("etc/org.apache.karaf.management.cfg", "rmiServerPort", Integer.toString(rmiServerPort));
         set("etc/io.passerelle.listener-main.cfg", "port", Integer.toString(listenerPort));
         Path users = home.resolve("etc/users.properties");
         Files.writeString(users, Files.readString(users)
@@ -164,8 +228,26 @@ public class DistributionRestartIT {
     }
 
     private String client(String command) throws Exception {
+        return client("karaf", command);
+    }
+
+    /** Runs a command as {@code user} (whose password is its name), expecting it to succeed. */
+    private String client(String user, String command) throws Exception {
         return run(Duration.ofSeconds(60), "bin/client", "-a", Integer.toString(sshPort), "-h", "127.0.0.1", "-u",
-                "karaf", "-p", "karaf", "-r", "20", "-d", "1", command);
+                user, "-p", user, "-r", "20", "-d", "1", command);
+    }
+
+    /** Runs a command as {@code user}, whatever its exit status: its output. */
+    private String clientAllowingFailure(String user, String command) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("bin/client", "-a", Integer.toString(sshPort), "-h", "127.0.0.1", "-u",
+                user, "-p", user, "-r", "20", "-d", "1", command).directory(home.toFile()).redirectErrorStream(true);
+        Process p = pb.start();
+        String text = new String(p.getInputStream().readAllBytes(), UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("bin/client " + command + " did not end");
+        }
+        return text;
     }
 
     private String log() {

@@ -60,6 +60,12 @@ final class ForwardingImpl implements Forwarding {
                     target.route().name());
         }
         ProxyExchange p = new ProxyExchange(this, exchange, front, target, settings, upgrade, tunnelIdleMillis);
+        if (!p.safe()) {
+            LOG.debug("Route {}: the request made for the backend holds CR, LF or NUL; answering 400, nothing sent",
+                    target.route().name());
+            exchange.response().error(400);
+            return;
+        }
         active.add(p);
         p.start();
     }

@@ -73,6 +73,11 @@ final class ProxyExchange implements ConnectListener, ResponseListener {
         this.key = endpoint.key() + "#" + front.connection().affinity();
     }
 
+    /** Whether the request made for the backend can be sent (see {@link RequestHeaders#safe}). */
+    boolean safe() {
+        return RequestHeaders.safe(backendHead);
+    }
+
     void start() {
         ex.onComplete(this::completed);
         HttpClientConnection pooled = module.pool().take(key, front.context(), this);

@@ -8,6 +8,7 @@ import io.passerelle.api.ClientInfo;
 import io.passerelle.api.HttpFields;
 import io.passerelle.api.ProxyTarget;
 import io.passerelle.api.RequestHead;
+import io.passerelle.core.internal.http.PathNormalizer;
 
 /** The request head sent to the backend: hop-by-hop removed, Host, X-Forwarded-*, Forwarded, Via, framing. */
 final class RequestHeaders {
@@ -63,6 +64,22 @@ final class RequestHeaders {
         }
         String path = target.backendPathAndQuery();
         return new RequestHead(client.method(), path, target.url().getRawPath(), target.url().getRawQuery(), "HTTP/1.1", f);
+    }
+
+    /**
+     * Whether the head can go on the wire as it is: no CR, LF or NUL in its request line or any field, whatever a
+     * hook, a template or a handler put there (SPEC §8; httpd's CVE-2023-25690 came through exactly this).
+     */
+    static boolean safe(RequestHead head) {
+        if (PathNormalizer.hasRawControl(head.method()) || PathNormalizer.hasRawControl(head.target())) {
+            return false;
+        }
+        for (HttpFields.Field f : head.headers()) {
+            if (PathNormalizer.hasRawControl(f.name()) || PathNormalizer.hasRawControl(f.value())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {@code host[:port]} of a URL, without the scheme's default port. */

@@ -104,6 +104,7 @@ public final class Dispatcher {
             case "http", "https" -> "passerelle-http";
             case "ws", "wss" -> "passerelle-wstunnel";
             case "balancer" -> "passerelle-balancer";
+            case "status" -> "passerelle-status";
             default -> "a bundle serving " + scheme + "://";
         };
     }
@@ -130,7 +131,7 @@ public final class Dispatcher {
                 return;
             }
             if (r instanceof HookResult.Proxy proxy) {
-                proxyTo(ex, proxy.url());
+                proxyTo(ex, req, proxy.url());
                 return;
             }
             HookResult.Proceed p = (HookResult.Proceed) r;
@@ -142,8 +143,8 @@ public final class Dispatcher {
                 } catch (HttpParseException e) {
                     path = null;
                 }
-                if (path == null) {
-                    LOG.debug("Request hook {} gave an unusable path '{}': 400", hook, p.path());
+                if (path == null || (p.query() != null && PathNormalizer.hasRawControl(p.query()))) {
+                    LOG.debug("Request hook {} gave an unusable path '{}' or query: 400", hook, p.path());
                     ex.response().error(400);
                     return;
                 }
@@ -178,6 +179,14 @@ public final class Dispatcher {
                 continue;
             }
             ex.route(route);
+            if (!route.spec().allow().allows(ex.client().remote().getAddress())) {
+                ex.response().error(403); // Require ip: nothing reaches the backend
+                return;
+            }
+            if (!route.spec().keepEncodedSlashes() && PathNormalizer.hasEncodedSlash(req.path())) {
+                ex.response().error(404); // AllowEncodedSlashes Off: ..%2F is no way out of the route's prefix
+                return;
+            }
             if (handler == null) {
                 missing(route.name(), route.spec().scheme());
                 ex.response().error(503);
@@ -190,7 +199,16 @@ public final class Dispatcher {
     }
 
     /** A hook's proxy decision: the URL's scheme handler serves it under a synthetic route. */
-    private void proxyTo(RoutedExchange ex, URI url) {
+    private void proxyTo(RoutedExchange ex, RequestHead req, URI url) {
+        if (PathNormalizer.hasEncodedSlash(req.path())) {
+            ex.response().error(404); // a hook's decision has a route's defaults: encoded slashes are refused
+            return;
+        }
+        if (!safeTarget(url)) {
+            LOG.debug("A request hook's proxy target holds CR, LF or NUL: 400");
+            ex.response().error(400);
+            return;
+        }
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase();
         SchemeHandler handler = handlers.get(scheme);
         if (handler == null) {
@@ -199,6 +217,19 @@ public final class Dispatcher {
             return;
         }
         invoke(handler, ex, new ProxyTarget(url, HookRoute.of(url)));
+    }
+
+    /** Whether a URL's path and query are free of CR, LF and NUL, raw or percent-encoded in the path (SPEC 8). */
+    private static boolean safeTarget(URI url) {
+        String path = url.getRawPath();
+        if (path != null && !path.isEmpty()) {
+            try {
+                PathNormalizer.normalize(path.startsWith("/") ? path : "/" + path);
+            } catch (HttpParseException e) {
+                return false;
+            }
+        }
+        return url.getRawQuery() == null || !PathNormalizer.hasRawControl(url.getRawQuery());
     }
 
     private static void invoke(SchemeHandler handler, RoutedExchange ex, ProxyTarget target) {

@@ -55,7 +55,8 @@ public final class Route implements RouteInfo {
         this.spec = spec;
         this.generation = generation;
         this.stats = stats;
-        this.url = spec.url() == null ? null : URI.create(spec.url().replaceAll("\\$(\\d)", "x"));
+        this.url = spec.url() == null ? null
+                : URI.create(spec.url().endsWith(":") ? spec.url() + "/" : spec.url().replaceAll("\\$(\\d)", "x"));
     }
 
     public RouteSpec spec() {

@@ -3,6 +3,7 @@ package io.passerelle.core.internal.route;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 
 /** Metatype of {@code io.passerelle.route} (SPEC §4.2): one configuration per ProxyPass / ProxyPassMatch. */
 @ObjectClassDefinition(id = "io.passerelle.route", name = "Passerelle route",
@@ -50,6 +51,13 @@ public @interface RouteConfig {
 
     @AttributeDefinition(name = "tls.verify", description = "Verify the backend certificate and host name; false logs a WARN once")
     boolean tls_verify() default true;
+
+    @AttributeDefinition(description = "Client addresses allowed, comma-separated CIDRs or addresses (Require ip); others get 403 and nothing reaches a backend. Default: everyone; loopback only (127.0.0.0/8, ::1) for status: routes", required = false)
+    String allow();
+
+    @AttributeDefinition(name = "encoded.slashes", description = "A path holding %2F or %5C: reject answers 404 (AllowEncodedSlashes Off), keep forwards it as it came, never as a separator (NoDecode)",
+            options = {@Option(value = "reject"), @Option(value = "keep")})
+    String encoded_slashes() default "reject";
 
     @AttributeDefinition(description = "The route's name (default: the file alias)", required = false)
     String name();

@@ -21,9 +21,11 @@ import io.passerelle.core.internal.http.PathNormalizer;
  *
  * @param url      the backend URL template (with {@code $N} for match routes), or null for {@code !}
  * @param listeners listener names this route is limited to, empty for all
+ * @param allow     the client addresses allowed ({@code allow})
+ * @param keepEncodedSlashes {@code encoded.slashes = keep}: a path holding %2F or %5C is forwarded as it came
  */
 public record RouteSpec(String name, String path, Pattern match, String url, String scheme, int order,
-        RouteOptions options, Set<String> listeners) {
+        RouteOptions options, Set<String> listeners, Allow allow, boolean keepEncodedSlashes) {
 
     private static final Pattern GROUP_REF = Pattern.compile("\\$(\\d)");
 
@@ -64,10 +66,26 @@ public record RouteSpec(String name, String path, Pattern match, String url, Str
         String listener = c.string("listener");
         Set<String> listeners = listener == null ? Set.of()
                 : Set.copyOf(Arrays.stream(listener.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
-        return new RouteSpec(c.name(), path, match, url, scheme, order, options, listeners);
+        Allow allow = c.has("allow") ? Allow.parse(c.string("allow"))
+                : "status".equals(scheme) ? Allow.LOOPBACK : Allow.EVERYONE;
+        String slashes = c.string("encoded.slashes");
+        if (!slashes.equals("reject") && !slashes.equals("keep")) {
+            throw new ConfigException("encoded.slashes", "'" + slashes + "' is not reject or keep");
+        }
+        return new RouteSpec(c.name(), path, match, url, scheme, order, options, listeners, allow,
+                slashes.equals("keep"));
     }
 
+    /** A url that is only a scheme ({@code status:}): the handler serves the path itself (SPEC §4.8). */
+    private static final Pattern OPAQUE = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:");
+
     private static String validateUrl(String url, Pattern match) {
+        if (OPAQUE.matcher(url).matches()) {
+            if (match != null) {
+                throw new ConfigException("url", "'" + url + "' (a scheme alone) goes with a path route");
+            }
+            return url.substring(0, url.length() - 1).toLowerCase(Locale.ROOT);
+        }
         String probe = url;
         if (match != null) {
             Matcher refs = GROUP_REF.matcher(url);
@@ -90,6 +108,10 @@ public record RouteSpec(String name, String path, Pattern match, String url, Str
         }
         if (uri.getRawFragment() != null) {
             throw new ConfigException("url", "'" + url + "' has a fragment");
+        }
+        String lower = url.toLowerCase(Locale.ROOT);
+        if (lower.contains("%0d") || lower.contains("%0a") || lower.contains("%00")) {
+            throw new ConfigException("url", "'" + url + "' holds an encoded CR, LF or NUL");
         }
         return uri.getScheme().toLowerCase(Locale.ROOT);
     }
@@ -148,6 +170,9 @@ public record RouteSpec(String name, String path, Pattern match, String url, Str
     }
 
     private static String join(String base, String rest) {
+        if (base.endsWith(":")) {
+            return base + (rest.startsWith("/") ? rest : "/" + rest); // status: + metrics = status:/metrics
+        }
         if (rest.isEmpty()) {
             return base;
         }

@@ -225,17 +225,31 @@ class FrontRequestTest {
     }
 
     @Test
-    void encodedSlashIsNotASeparator() {
-        assertEquals("/a%2Fb", path("/a%2fb"));
-        assertEquals("/ws2%2F..%2Fadmin", path("/ws2%2f..%2fadmin"));
+    void encodedSlashIsNotASeparatorAndIsKeptAsItCame() {
+        // kept as sent (case too): encoded.slashes = keep forwards it as it came (SPEC 4.2, httpd's NoDecode)
+        assertEquals("/a%2fb", path("/a%2fb"));
+        assertEquals("/ws2%2f..%2fadmin", path("/ws2%2f..%2fadmin"));
         assertEquals("/ws2/..%2Fadmin", path("/ws2/..%2Fadmin"));
         assertEquals("/ws2/%2F", path("/ws2/%2F"));
+        assertEquals("/a%5cb/%5C", path("/a%5cb/%5C"));
+        assertTrue(PathNormalizer.hasEncodedSlash("/ws2/..%2fadmin"));
+        assertTrue(PathNormalizer.hasEncodedSlash("/a%5Cb"));
+        assertFalse(PathNormalizer.hasEncodedSlash("/a%25%2Eb/%2"));
     }
 
     @Test
     void unreservedEscapesAreDecodedAndOthersKeptUpperCased() {
         assertEquals("/~user/A-z_0.9", path("/%7euser/%41%2d%7a%5f%30%2E%39"));
-        assertEquals("/a%20b%3F%25%00", path("/a%20b%3f%25%00"));
+        assertEquals("/a%20b%3F%25%01", path("/a%20b%3f%25%01"));
+    }
+
+    @Test
+    void crLfAndNulInThePathAre400EvenPercentEncoded() {
+        // SPEC 8: no CR, LF or NUL reaches a backend (httpd refuses %00 as well)
+        for (String target : new String[] {"/a%0d%0aX:%20y", "/a%0Ab", "/a%00", "/x/%0D"}) {
+            assertStatus(400, get(target));
+        }
+        assertEquals("a=%0d%0a", assertDone(get("/q?a=%0d%0a")).query(), "a query keeps them: form data");
     }
 
     @Test

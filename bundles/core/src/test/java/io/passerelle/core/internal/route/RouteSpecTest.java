@@ -182,6 +182,27 @@ class RouteSpecTest {
     }
 
     @Test
+    void allowAndEncodedSlashesOfSpec42() throws Exception {
+        RouteSpec plain = route("r", "path", "/a/", "url", "http://b/");
+        assertTrue(plain.allow().allows(java.net.InetAddress.getByName("203.0.113.9")), "everyone by default");
+        assertFalse(plain.keepEncodedSlashes(), "reject by default");
+        RouteSpec status = route("s", "path", "/server-status/", "url", "status:");
+        assertFalse(status.allow().allows(java.net.InetAddress.getByName("203.0.113.9")), "status: loopback only");
+        assertTrue(status.allow().allows(java.net.InetAddress.getByName("127.0.0.1")));
+        RouteSpec opened = route("s", "path", "/server-status/", "url", "status:", "allow", "203.0.113.0/24");
+        assertTrue(opened.allow().allows(java.net.InetAddress.getByName("203.0.113.9")));
+        assertTrue(route("k", "path", "/a/", "url", "http://b/", "encoded.slashes", "keep").keepEncodedSlashes());
+        assertRejected("encoded.slashes", "path", "/a/", "url", "http://b/", "encoded.slashes", "decode");
+        assertRejected("allow", "path", "/a/", "url", "http://b/", "allow", "intranet");
+    }
+
+    @Test
+    void aUrlHoldingAnEncodedCrLfOrNulIsRejected() {
+        assertRejected("url", "path", "/a/", "url", "http://b/x%0d%0aHost:%20evil/");
+        assertRejected("url", "match", "^/(.*)", "url", "http://b/$1%00");
+    }
+
+    @Test
     void theTrustStorePasswordIsNeverPrinted() {
         RouteSpec r = route("r", "path", "/a/", "url", "https://b/", "tls.truststore", "/t.p12",
                 "tls.truststore.password", "s3cret");
