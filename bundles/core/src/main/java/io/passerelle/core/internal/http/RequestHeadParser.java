@@ -32,6 +32,11 @@ public final class RequestHeadParser {
         reset();
     }
 
+    /** Bytes of the head consumed so far (never more than the head limit: over it, parsing fails). */
+    public int headBytes() {
+        return reader.headBytes();
+    }
+
     public void reset() {
         reader = new HeadLineReader(MAX_REQUEST_LINE, maxHeadBytes, 414, 431, 400);
         method = null;

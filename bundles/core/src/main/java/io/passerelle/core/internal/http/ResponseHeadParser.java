@@ -26,6 +26,11 @@ public final class ResponseHeadParser {
         reset();
     }
 
+    /** Bytes of the head consumed so far (never more than the head limit: over it, parsing fails). */
+    public int headBytes() {
+        return reader.headBytes();
+    }
+
     public void reset() {
         reader = new HeadLineReader(MAX_STATUS_LINE, maxHeadBytes, 502, 502, 502);
         status = -1;
