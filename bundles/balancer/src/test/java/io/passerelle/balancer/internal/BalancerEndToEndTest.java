@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,6 +21,7 @@ import io.passerelle.api.spi.LbMethod;
 import io.passerelle.balancer.internal.lbmethod.ByBusyness;
 import io.passerelle.balancer.internal.lbmethod.ByRequests;
 import io.passerelle.common.config.Config;
+import io.passerelle.http.internal.Polling;
 import io.passerelle.http.internal.ProxyHarness;
 import io.passerelle.http.internal.RawClient;
 
@@ -35,6 +37,7 @@ class BalancerEndToEndTest {
     private BalancerHandler handler;
     private final List<NamedBackend> backends = new ArrayList<>();
     private final List<BalancerComponent> components = new ArrayList<>();
+    private final List<Socket> held = new ArrayList<>();
 
     @BeforeEach
     void setUp() {
@@ -53,6 +56,9 @@ class BalancerEndToEndTest {
         registry.deactivate();
         proxy.close();
         backends.forEach(NamedBackend::close);
+        for (Socket s : held) {
+            s.close();
+        }
     }
 
     private void method(LbMethod m, String name) {
@@ -95,10 +101,23 @@ class BalancerEndToEndTest {
         return s.toString();
     }
 
-    private static int deadPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+    private void release(int port) throws IOException {
+        for (Socket s : held) {
+            if (s.getLocalPort() == port) {
+                s.close();
+            }
         }
+    }
+
+    /**
+     * A port that refuses connections for the whole test: bound by a socket that never listens (so the kernel
+     * answers a connection with a reset, and nobody else can bind it meanwhile), closed after the test.
+     */
+    private int deadPort() throws IOException {
+        Socket holder = new Socket();
+        holder.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        held.add(holder);
+        return holder.getLocalPort();
     }
 
     @Test
@@ -200,6 +219,7 @@ class BalancerEndToEndTest {
         int port = deadPort();
         balancer("members", a.url() + ", http://127.0.0.1:" + port + " retry=300ms");
         sequence(4);
+        release(port); // the member comes back on the very port that refused
         NamedBackend late = new NamedBackend("l", port);
         backends.add(late);
         long deadline = System.nanoTime() + 5_000_000_000L;
@@ -249,13 +269,7 @@ class BalancerEndToEndTest {
         assertEquals(503, get("/nob/x").status());
     }
 
-    private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 10 s");
-            }
-            Thread.sleep(20);
-        }
+    private static void await(java.util.function.BooleanSupplier condition) {
+        Polling.await("the condition", java.time.Duration.ofSeconds(10), condition);
     }
 }

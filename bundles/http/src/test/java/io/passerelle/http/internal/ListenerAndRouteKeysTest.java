@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -70,6 +72,14 @@ class ListenerAndRouteKeysTest {
                     assertTrue(c.closedByPeer(), "the third connection is closed");
                 }
             }
+            // once the two have left, new clients are served again: the limit counts open connections
+            Polling.await("a new connection served after the first two left", Duration.ofSeconds(5), () -> {
+                try (RawClient d = new RawClient(proxy.port)) {
+                    return d.send("GET /t/d HTTP/1.1\r\nHost: h\r\n\r\n").read().status() == 200;
+                } catch (IOException | RuntimeException e) {
+                    return false;
+                }
+            });
         }
     }
 

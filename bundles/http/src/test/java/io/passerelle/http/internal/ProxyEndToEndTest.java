@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,6 +25,7 @@ import io.passerelle.common.config.ConfigException;
 class ProxyEndToEndTest {
 
     private final java.util.concurrent.CountDownLatch silence = new java.util.concurrent.CountDownLatch(1);
+    private final java.util.concurrent.CountDownLatch late = new java.util.concurrent.CountDownLatch(1);
     private ProxyHarness proxy;
     private TestBackend backend;
 
@@ -62,7 +65,7 @@ class ProxyEndToEndTest {
             }
             if (target.startsWith("/late")) {
                 try {
-                    Thread.sleep(300); // answers after the client has half-closed
+                    late.await(10, TimeUnit.SECONDS); // answers when the test says
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -83,6 +86,7 @@ class ProxyEndToEndTest {
     @AfterEach
     void stop() throws Exception {
         silence.countDown();
+        late.countDown();
         proxy.close();
         backend.close();
     }
@@ -136,6 +140,7 @@ class ProxyEndToEndTest {
         try (RawClient c = client()) {
             c.send("GET /t/late HTTP/1.1\r\nHost: h\r\n\r\n");
             c.socket.shutdownOutput();
+            late.countDown(); // the backend answers only once the client has half-closed
             RawClient.Response r = c.read();
             assertEquals(200, r.status());
             assertEquals("late answer", r.text());
@@ -148,13 +153,11 @@ class ProxyEndToEndTest {
     void aRequestSentDuringAnExchangeIsAnsweredAfterIt() throws Exception {
         try (RawClient c = client()) {
             c.send("GET /t/late HTTP/1.1\r\nHost: h\r\n\r\n");
-            // sent once the backend holds the first request, whose answer it delays
-            long deadline = System.nanoTime() + 5_000_000_000L;
-            while (backend.received.stream().noneMatch(r -> r.requestLine().startsWith("GET /late "))) {
-                assertTrue(System.nanoTime() < deadline, "the backend did not get the first request");
-                Thread.onSpinWait();
-            }
+            // sent once the backend holds the first request, which it answers only after that
+            Polling.await("the backend holds the first request", Duration.ofSeconds(5),
+                    () -> backend.received.stream().anyMatch(r -> r.requestLine().startsWith("GET /late ")));
             c.send("GET /t/second HTTP/1.1\r\nHost: h\r\n\r\n");
+            late.countDown();
             assertEquals("late answer", c.read().text());
             assertEquals("backend saw /second", c.read().text());
         }
@@ -317,22 +320,16 @@ class ProxyEndToEndTest {
     void brokenChunkedBodyTruncatesTheBackendRequestAndClosesTheClient() throws Exception {
         try (RawClient c = client()) {
             c.send("POST /t/sha HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n");
-            long started = System.nanoTime() + 5_000_000_000L;
-            while (backend.rawHeads.isEmpty() && System.nanoTime() < started) {
-                Thread.onSpinWait(); // the body is streaming to the backend when the broken chunk arrives
-            }
+            // the body is streaming to the backend when the broken chunk arrives
+            Polling.await("the request head at the backend", Duration.ofSeconds(5), () -> !backend.rawHeads.isEmpty());
             assertEquals(1, backend.rawHeads.size());
             c.send("zz\r\n");
             assertEquals(400, c.read().status());
             assertTrue(c.closedByPeer());
         }
         // the backend connection is closed under a truncated request: it never receives a complete one
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while ((backend.connections.get() == 0 || backend.closed.get() < backend.connections.get())
-                && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-        assertEquals(backend.connections.get(), backend.closed.get());
+        Polling.await("the backend connection closed", Duration.ofSeconds(5),
+                () -> backend.connections.get() > 0 && backend.closed.get() == backend.connections.get());
         assertTrue(backend.received.isEmpty());
     }
 

@@ -67,7 +67,17 @@ class RequestHookTest {
 
     @Test
     void hooksRunInTheirOrder() throws Exception {
-        proxy.dispatcher.bindRequestHook((req, client) -> new HookResult.Proceed("/t/second", null, false),
+        // bound in the reverse of their order: each sees what the one before it made of the path
+        proxy.dispatcher.bindRequestHook((req, client) -> new HookResult.Proceed(req.path() + "-then-second", null, false),
+                Map.of(RequestHook.ORDER, 20));
+        proxy.dispatcher.bindRequestHook((req, client) -> new HookResult.Proceed("/t/first", null, false),
+                Map.of(RequestHook.ORDER, 10));
+        assertEquals("200 backend saw /first-then-second", get("/anything"));
+    }
+
+    @Test
+    void aLastHookEndsTheChain() throws Exception {
+        proxy.dispatcher.bindRequestHook((req, client) -> new HookResult.Proceed("/t/never", null, false),
                 Map.of(RequestHook.ORDER, 20));
         proxy.dispatcher.bindRequestHook((req, client) -> new HookResult.Proceed("/t/first", null, true),
                 Map.of(RequestHook.ORDER, 10));

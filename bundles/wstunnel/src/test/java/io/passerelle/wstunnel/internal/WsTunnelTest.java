@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import io.passerelle.common.config.Config;
 import io.passerelle.demo.internal.DemoEcho;
+import io.passerelle.http.internal.Polling;
 import io.passerelle.http.internal.ProxyHarness;
 import io.passerelle.http.internal.RawClient;
 
@@ -150,11 +151,7 @@ class WsTunnelTest {
         assertEquals(1, status.routes().get(0).openTunnels());
         socket.sendClose(WebSocket.NORMAL_CLOSURE, "").get(10, TimeUnit.SECONDS);
         client.closed.get(10, TimeUnit.SECONDS);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!status.tunnels().isEmpty() && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-        assertTrue(status.tunnels().isEmpty(), "the closed tunnel left the list");
+        Polling.await("the closed tunnel left the list", java.time.Duration.ofSeconds(5), () -> status.tunnels().isEmpty());
     }
 
     @Test
