@@ -106,7 +106,9 @@ final class ResponseWriter implements ResponseSink {
         committed = true;
         ended = true;
         this.status = status;
-        closeAfter = !exchange.keepAliveCandidate();
+        // a body not read to its end is not drained: the connection closes after this answer (see
+        // FrontHandler.exchangeDone), and the answer says so
+        closeAfter = !exchange.keepAliveCandidate() || !exchange.body().ended();
         boolean head = exchange.request().isHead();
         bodyBytes = head ? 0 : ErrorResponses.bodyLength(status);
         conn.write(ErrorResponses.page(status, closeAfter, head));
