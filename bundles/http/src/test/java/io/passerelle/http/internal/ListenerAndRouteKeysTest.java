@@ -84,6 +84,21 @@ class ListenerAndRouteKeysTest {
     }
 
     @Test
+    void aMatchTheJdkFailsToMatchWithAnswers500AndTheConnectionGoesOn() throws Exception {
+        // compiled by the JDK, and a NullPointerException from java.util.regex on a 'w' after /api/: too deep in
+        // an anchored pattern for the trial at configuration time (common.regex.Regexes) to reach
+        try (ProxyHarness proxy = new ProxyHarness()) {
+            proxy.route("broken", "match", "^/api/[Pw\uffff\uffff?ebso&&&q]", "url", backend.url());
+            proxy.route("t", "path", "/t/", "url", backend.url());
+            try (RawClient c = new RawClient(proxy.port)) {
+                assertEquals(500, c.send("GET /api/w HTTP/1.1\r\nHost: h\r\n\r\n").read().status());
+                assertEquals(200, c.send("GET /t/a HTTP/1.1\r\nHost: h\r\n\r\n").read().status());
+            }
+            assertEquals(1, backend.received.size(), "only the second request reached the backend");
+        }
+    }
+
+    @Test
     void idleConnectionIsClosedAfterKeepaliveTimeout() throws Exception {
         try (ProxyHarness proxy = new ProxyHarness(Map.of(), Map.of("keepalive.timeout", "1s"))) {
             proxy.route("t", "path", "/t/", "url", backend.url());

@@ -161,7 +161,15 @@ public final class Dispatcher {
             if (!only.isEmpty() && !only.contains(listener)) {
                 continue;
             }
-            String mapped = route.spec().map(req.path());
+            String mapped;
+            try {
+                mapped = route.spec().map(req.path());
+            } catch (RuntimeException e) {
+                // a match the JDK compiled and fails to match with (see common.regex.Regexes)
+                LOG.error("Route {}: its match failed on {}", route.name(), req.path(), e);
+                ex.response().error(500);
+                return;
+            }
             if (mapped == null) {
                 continue;
             }

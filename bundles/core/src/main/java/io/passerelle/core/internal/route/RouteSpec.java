@@ -12,6 +12,7 @@ import java.util.regex.PatternSyntaxException;
 import io.passerelle.api.RouteOptions;
 import io.passerelle.common.config.Config;
 import io.passerelle.common.config.ConfigException;
+import io.passerelle.common.regex.Regexes;
 import io.passerelle.core.internal.http.HttpParseException;
 import io.passerelle.core.internal.http.PathNormalizer;
 
@@ -46,9 +47,10 @@ public record RouteSpec(String name, String path, Pattern match, String url, Str
         }
         if (matchText != null) {
             try {
-                match = Pattern.compile(matchText);
+                match = Regexes.compile(matchText, 0);
             } catch (PatternSyntaxException e) {
-                throw new ConfigException("match", "invalid regex: " + e.getDescription() + " near index " + e.getIndex());
+                throw new ConfigException("match", "invalid regex: " + e.getDescription()
+                        + (e.getIndex() >= 0 ? " near index " + e.getIndex() : ""));
             }
         }
         String url = c.string("url");

@@ -72,6 +72,9 @@ class RouteSpecTest {
     void invalidRegexNamesMatch() {
         assertRejected("match", "match", "^/(unclosed", "url", "http://b/");
         assertRejected("match", "match", "*oops", "url", "http://b/");
+        // compiled by the JDK, and a NullPointerException on every find(): refused with the configuration
+        assertRejected("match", "match", "^/[Pw\uffff\uffff?ebso&&&q]", "url", "http://b/");
+        assertRejected("match", "match", "[Pw\uffff\uffff?ebso&&&q]/x", "url", "http://b/");
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
+import io.passerelle.common.regex.Regexes;
 import io.passerelle.rewrite.internal.engine.Condition;
 import io.passerelle.rewrite.internal.engine.Rule;
 import io.passerelle.rewrite.internal.engine.RuleFlags;
@@ -279,7 +280,7 @@ public final class RuleSetParser {
     private Pattern compile(Directive d, Word w, String regex, int offset, boolean noCase)
             throws RewriteSyntaxException {
         try {
-            return Pattern.compile(regex, noCase ? Pattern.CASE_INSENSITIVE : 0);
+            return Regexes.compile(regex, noCase ? Pattern.CASE_INSENSITIVE : 0);
         } catch (PatternSyntaxException e) {
             int col = w.column() + (w.quoted() ? 1 : 0) + offset + Math.max(0, e.getIndex());
             throw new RewriteSyntaxException(prefix(d) + ": invalid regular expression '" + regex + "': "

@@ -141,6 +141,14 @@ class RuleSetParserTest {
     }
 
     @Test
+    void aRegexTheJdkCompilesButCannotMatchWithIsRefusedWhenParsed() {
+        // found by RuleSetFuzzTest: the JDK compiles this class and throws a NullPointerException on every find()
+        String m = error("RewriteEngine on RewriteRule [Pw\uffff\uffff?ebso&&&q] /b");
+        assertTrue(m.startsWith("rule set 't': RewriteRule at column 18: invalid regular expression '[Pw"), m);
+        assertTrue(m.contains("Java's regex engine fails when matching with it (NullPointerException)"), m);
+    }
+
+    @Test
     void unterminatedQuote() {
         assertEquals("rule set 't': column 30: unterminated quoted argument (missing \")",
                 error("RewriteEngine on RewriteRule \"^/a /b"));
