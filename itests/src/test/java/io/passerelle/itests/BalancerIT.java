@@ -242,7 +242,10 @@ public class BalancerIT extends PasserelleTestSupport {
         assertEquals("new tunnels go to b and c while a holds 30: " + fresh, Map.of('b', 10, 'c', 10),
                 counts(fresh.toString()));
         String shown = executeCommand("proxy:balancers lb5");
-        assertTrue("busy counts shown:\n" + shown, shown.contains("30") && shown.contains("10"));
+        // columns: Balancer | Member | Route | Flags | State | LoadFactor | Elected | Busy | To | From | Health
+        assertEquals("a is busy with its 30 tunnels:\n" + shown, "30", tableRow(shown, 2, "ra").get(7));
+        assertEquals("b with 10:\n" + shown, "10", tableRow(shown, 2, "rb").get(7));
+        assertEquals("c with 10:\n" + shown, "10", tableRow(shown, 2, "rc").get(7));
     }
 
     @Test
@@ -312,8 +315,9 @@ public class BalancerIT extends PasserelleTestSupport {
         await("balancer lb7 back", () -> executeCommand("proxy:balancers lb7").contains("Dis"));
         assertEquals("a".repeat(6), sequence("/lb7/x", 6));
 
-        executeCommand("proxy:balancer-member --enable --loadfactor 3 lb7 " + b.url());
-        await("the change saved", () -> Files.readString(karafEtc().resolve("io.passerelle.balancer-lb7.cfg"))
+        String enabled = executeCommand("proxy:balancer-member --enable --loadfactor 3 lb7 " + b.url());
+        assertTrue(enabled, enabled.contains("loadfactor 3"));
+        await("the change saved: " + enabled, () -> Files.readString(karafEtc().resolve("io.passerelle.balancer-lb7.cfg"))
                 .contains("loadfactor=3"));
         assertEquals(Map.of('a', 2, 'b', 6), counts(sequence("/lb7/x", 8)));
     }

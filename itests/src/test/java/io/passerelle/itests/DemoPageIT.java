@@ -4,13 +4,12 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
 import java.io.File;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.Assume;
 import org.junit.Test;
@@ -30,11 +29,8 @@ public class DemoPageIT extends PasserelleTestSupport {
 
     private static final String CHROMIUM = "/usr/bin/chromium";
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
+    private static final Pattern BOUND = Pattern.compile(
+        "Passerelle demo backends: HTTP on 127\\.0\\.0\\.1:(\\d+), WebSocket echo on 127\\.0\\.0\\.1:(\\d+)");
 
     @Test
     public void theDemoPageShowsTheEchoOfItsWebSocketThroughTheProxy() throws Exception {
@@ -44,14 +40,22 @@ public class DemoPageIT extends PasserelleTestSupport {
         }
         assertTrue(CHROMIUM + " is installed (.ci/run installs Debian's chromium)", installed);
 
-        // the demo's backends and routes on free ports: the feature keeps files already in etc/
-        int http = freePort();
-        int ws = freePort();
-        writeCfg("io.passerelle.demo.cfg", "host", "127.0.0.1", "http.port", Integer.toString(http), "ws.port",
-            Integer.toString(ws));
-        writeCfg("io.passerelle.route-demo.cfg", "path", "/", "url", "http://127.0.0.1:" + http + "/");
-        writeCfg("io.passerelle.route-demo-ws.cfg", "path", "/ws/", "url", "ws://127.0.0.1:" + ws + "/");
+        // the demo's backends on ephemeral ports (the feature keeps the files already in etc/), the routes to the
+        // ports they bound, as their log line says
+        writeCfg("io.passerelle.demo.cfg", "host", "127.0.0.1", "http.port", "0", "ws.port", "0");
         executeCommand("feature:install passerelle-demo");
+        Matcher[] bound = {null};
+        await("the demo backends to be bound", () -> {
+            for (String line : karafLogLines(l -> l.contains("Passerelle demo backends:"))) {
+                Matcher m = BOUND.matcher(line);
+                if (m.find()) {
+                    bound[0] = m;
+                }
+            }
+            return bound[0] != null;
+        });
+        writeCfg("io.passerelle.route-demo.cfg", "path", "/", "url", "http://127.0.0.1:" + bound[0].group(1) + "/");
+        writeCfg("io.passerelle.route-demo-ws.cfg", "path", "/ws/", "url", "ws://127.0.0.1:" + bound[0].group(2) + "/");
         awaitHttp("/", 200, "Passerelle demo");
 
         Path profile = Files.createTempDirectory("chromium-profile");

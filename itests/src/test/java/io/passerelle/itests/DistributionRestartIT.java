@@ -40,6 +40,8 @@ import com.sun.net.httpserver.HttpServer;
 public class DistributionRestartIT {
 
     private static final Duration BOOT = Duration.ofSeconds(90);
+    /** The port in the Address cell of proxy:listeners' row "main". */
+    private static final Pattern LISTENER_PORT = Pattern.compile("(?m)^\\s*main\\s*\\|[^|]*:(\\d+)\\s*\\|");
 
     private Path home;
     private int sshPort;
@@ -151,13 +153,12 @@ public class DistributionRestartIT {
             home = list.findFirst().orElseThrow();
         }
         sshPort = freePort();
-        listenerPort = freePort();
         set("etc/org.apache.karaf.shell.cfg", "sshPort", Integer.toString(sshPort));
         rmiRegistryPort = freePort();
         rmiServerPort = freePort();
         set("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", Integer.toString(rmiRegistryPort));
         set("etc/org.apache.karaf.management.cfg", "rmiServerPort", Integer.toString(rmiServerPort));
-        set("etc/io.passerelle.listener-main.cfg", "port", Integer.toString(listenerPort));
+        set("etc/io.passerelle.listener-main.cfg", "port", "0");
         Path users = home.resolve("etc/users.properties");
         Files.writeString(users, Files.readString(users)
                 .replace("#karaf = karaf,_g_:admingroup", "karaf = karaf,_g_:admingroup")
@@ -175,25 +176,33 @@ public class DistributionRestartIT {
 
     private void start() throws Exception {
         run(Duration.ofSeconds(60), "bin/start");
+        // the shell's SSH server comes up with the shell features
+        long shellDeadline = System.nanoTime() + BOOT.toNanos();
+        while (!portOpen(sshPort)) {
+            if (System.nanoTime() > shellDeadline) {
+                throw new AssertionError("no SSH on " + sshPort + "; karaf.log:\n" + log());
+            }
+            TimeUnit.MILLISECONDS.sleep(250);
+        }
+        // the listener binds port 0: the port it got is what proxy:listeners shows
         long deadline = System.nanoTime() + BOOT.toNanos();
+        listenerPort = 0;
         while (true) {
+            if (listenerPort == 0) {
+                // until the shell commands are there, the client fails: the pattern finds nothing
+                Matcher m = LISTENER_PORT.matcher(clientAllowingFailure("karaf", "proxy:listeners main"));
+                listenerPort = m.find() ? Integer.parseInt(m.group(1)) : 0;
+            }
             try {
-                if (RawHttp.exchange(listenerPort, "GET", "/rs/ping", null).status() == 200) {
+                if (listenerPort != 0 && RawHttp.exchange(listenerPort, "GET", "/rs/ping", null).status() == 200) {
                     break;
                 }
             } catch (IOException e) {
                 // not yet
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("the distribution did not serve /rs/ within " + BOOT + "; karaf.log:\n" + log());
-            }
-            TimeUnit.MILLISECONDS.sleep(250);
-        }
-        // the shell's SSH server comes up with the shell features
-        long shellDeadline = System.nanoTime() + BOOT.toNanos();
-        while (!portOpen(sshPort)) {
-            if (System.nanoTime() > shellDeadline) {
-                throw new AssertionError("no SSH on " + sshPort);
+                throw new AssertionError("the distribution did not serve /rs/ within " + BOOT + " (listener port "
+                    + listenerPort + "); karaf.log:\n" + log());
             }
             TimeUnit.MILLISECONDS.sleep(250);
         }

@@ -71,12 +71,24 @@ public class HttpStreamingIT extends PasserelleTestSupport {
     private static final long MIB = HeapWatch.MIB;
     private static final long GIB = 1024 * MIB;
 
-    /** Heap used after GC may grow by less than this over one transfer. */
-    private static final long HEAP_GROWTH_LIMIT = 32 * MIB;
-    /** Heap used sampled during a transfer stays under the baseline plus this. */
-    private static final long HEAP_PEAK_LIMIT = 128 * MIB;
     /** Young generation cap of the Karaf under test (see {@link #config()}). */
     private static final long YOUNG_GENERATION_MAX = 64 * MIB;
+    /**
+     * Heap used after GC may grow by less than this over one transfer. Measured: +0.0 to +0.2 MiB
+     * for 1 GiB (README, "Other figures").
+     */
+    private static final long HEAP_GROWTH_LIMIT = 2 * MIB;
+    /**
+     * Heap used outside eden (what survived a collection) sampled during a transfer stays under the
+     * baseline plus this: what the proxy holds for one transfer is its 256 KiB watermarks per
+     * direction and its read buffers. Measured: +0.4 to +0.5 MiB.
+     */
+    private static final long HEAP_HELD_LIMIT = 4 * MIB;
+    /**
+     * Heap used sampled during a transfer stays under the baseline plus this: the capped young
+     * generation's garbage plus what is held. Measured: +48 to +52 MiB.
+     */
+    private static final long HEAP_PEAK_LIMIT = YOUNG_GENERATION_MAX + 8 * MIB;
 
     /** A transfer that takes longer than this is cut (its socket closed) and fails. */
     private static final Duration TRANSFER_DEADLINE = Duration.ofSeconds(60);
@@ -103,7 +115,7 @@ public class HttpStreamingIT extends PasserelleTestSupport {
      * eden grow to hundreds of MiB of garbage before collecting: a first run of this class,
      * uncapped, sampled peaks of baseline +144 MiB (upload) and +160 MiB (download) while the
      * heap outside eden stayed within +0.5 MiB of the baseline. With eden capped, the sampled
-     * heap used is live data plus at most 64 MiB of garbage, so the 128 MiB bound is about what
+     * heap used is live data plus at most 64 MiB of garbage, so the bound of 64 + 8 MiB is about what
      * the proxy holds, and a body the proxy held would be promoted out of eden within
      * milliseconds. The maximum heap is left at the JVM's default, as bin/karaf leaves it.
      */
@@ -392,6 +404,8 @@ public class HttpStreamingIT extends PasserelleTestSupport {
             assertEquals("every request answered 200 with its own body; " + figures, total, ok.get());
             assertEquals("every request reached the backend; " + figures, total, backend.requests() - requestsBefore);
             assertTrue("at most " + CLIENTS + " backend connections; " + figures, accepted <= CLIENTS);
+            assertEquals("the backend read every request well formed and no connection ended on an error; " + figures,
+                0, backend.failures());
         }
     }
 
@@ -474,8 +488,8 @@ public class HttpStreamingIT extends PasserelleTestSupport {
             + " (the proxy streams, never aggregates); %s", what, HEAP_PEAK_LIMIT / MIB, figures),
             figures.peakOverBaseline() < HEAP_PEAK_LIMIT);
         assertTrue(String.format(Locale.ROOT, "%s: heap used outside eden (what survived a collection) during the "
-            + "transfer stayed under the baseline + %d MiB; %s", what, HEAP_PEAK_LIMIT / MIB, figures),
-            figures.peakNonEden() - figures.baseline() < HEAP_PEAK_LIMIT);
+            + "transfer stayed under the baseline + %d MiB; %s", what, HEAP_HELD_LIMIT / MIB, figures),
+            figures.peakNonEden() - figures.baseline() < HEAP_HELD_LIMIT);
         assertTrue(what + ": the heap was sampled during the transfer; " + figures, figures.samples() >= 2);
     }
 

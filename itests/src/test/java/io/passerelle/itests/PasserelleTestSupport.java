@@ -65,10 +65,13 @@ import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.cm.ConfigurationEvent;
 import org.osgi.service.cm.ConfigurationListener;
+
+import io.passerelle.api.ProxyStatus;
 
 /**
  * Base class of the integration tests, in the manner of Karaf's own {@code KarafTestSupport}:
@@ -89,7 +92,6 @@ public abstract class PasserelleTestSupport {
     private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
 
     /** System property (set in the Karaf under test) carrying the listener's port. */
-    private static final String LISTENER_PORT_PROPERTY = "passerelle.itest.listener.port";
     /** Set by Karaf's file watcher on each configuration it reads from etc/. */
     private static final String FILEINSTALL_FILENAME = "felix.fileinstall.filename";
     private static final String BARRIER_PID = "itests.config.barrier";
@@ -122,7 +124,6 @@ public abstract class PasserelleTestSupport {
         String rmiRegistryPort = Integer.toString(freePort(taken));
         String rmiServerPort = Integer.toString(freePort(taken));
         String sshPort = Integer.toString(freePort(taken));
-        String listenerPort = Integer.toString(freePort(taken));
         String karafVersion = System.getProperty("karaf.version", "4.4.8");
         String localRepository = System.getProperty("org.ops4j.pax.url.mvn.localRepository", "");
 
@@ -145,13 +146,13 @@ public abstract class PasserelleTestSupport {
             configureConsole().ignoreLocalConsole(),
             logLevel(LogLevel.INFO),
 
-            // free ports for everything that listens
+            // the listener binds an ephemeral port, read back from proxy:listeners (listenerPort()); Karaf's own
+            // SSH and RMI ports must be named before it boots: free ones (the tests never connect to them)
             editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", rmiRegistryPort),
             editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", rmiServerPort),
             editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", sshPort),
-            editConfigurationFilePut("etc/io.passerelle.listener-main.cfg", "port", listenerPort),
+            editConfigurationFilePut("etc/io.passerelle.listener-main.cfg", "port", "0"),
             editConfigurationFilePut("etc/io.passerelle.listener-main.cfg", "host", "127.0.0.1"),
-            systemProperty(LISTENER_PORT_PROPERTY).value(listenerPort),
             systemProperty(EXAMPLES_DIR).value(
                 Paths.get(System.getProperty(EXAMPLES_DIR, "target/examples")).toAbsolutePath().toString()),
 
@@ -226,13 +227,58 @@ public abstract class PasserelleTestSupport {
 
     // ------------------------------------------------------------------ Karaf
 
-    /** The port of the listener "main" (etc/io.passerelle.listener-main.cfg). */
+    /**
+     * The port the listener "main" bound (etc/io.passerelle.listener-main.cfg asks for an ephemeral one), as the
+     * core's status service lists it.
+     */
     protected int listenerPort() {
-        String port = System.getProperty(LISTENER_PORT_PROPERTY);
-        if (port == null) {
-            throw new IllegalStateException(LISTENER_PORT_PROPERTY + " is not set in this Karaf");
+        return listenerPort("main");
+    }
+
+    /** The port a listener bound (a listener configured with port 0 gets an ephemeral one), as proxy:listeners shows. */
+    protected int listenerPort(String name) {
+        int[] port = {-1};
+        await("the listener " + name + " to be bound", () -> {
+            ServiceReference<ProxyStatus> ref = bundleContext.getServiceReference(ProxyStatus.class);
+            if (ref == null) {
+                return false;
+            }
+            ProxyStatus status = bundleContext.getService(ref);
+            try {
+                for (ProxyStatus.ListenerView l : status.listeners()) {
+                    String address = l.address();
+                    int p = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+                    if (l.name().equals(name) && p > 0) {
+                        port[0] = p;
+                        return true;
+                    }
+                }
+                return false;
+            } finally {
+                bundleContext.ungetService(ref);
+            }
+        });
+        return port[0];
+    }
+
+    /**
+     * The cells of the first row of a shell table (as {@code proxy:routes} prints one) whose cell in column
+     * {@code column} (0-based) is {@code value}; fails naming the table when there is none.
+     */
+    protected static List<String> tableRow(String table, int column, String value) {
+        for (String line : table.split("\n")) {
+            if (!line.contains("|")) {
+                continue;
+            }
+            List<String> cells = new ArrayList<>();
+            for (String cell : line.split("\\|", -1)) {
+                cells.add(cell.trim());
+            }
+            if (cells.size() > column && cells.get(column).equals(value)) {
+                return cells;
+            }
         }
-        return Integer.parseInt(port);
+        throw new AssertionError("no row with '" + value + "' in column " + column + " of:\n" + table);
     }
 
     /** An example bundle of examples/, as the build copied it (e.g. passerelle-example-lbmethod-first.jar). */

@@ -123,6 +123,11 @@ final class RawWebSocket implements AutoCloseable {
     }
 
     /** The answer's head, for messages. */
+    /** The client's own port, as the proxy sees it ({@code proxy:tunnels}' Client column). */
+    public int localPort() {
+        return socket.getLocalPort();
+    }
+
     String describe() {
         return statusLine + " " + headers;
     }

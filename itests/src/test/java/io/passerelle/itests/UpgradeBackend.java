@@ -399,6 +399,13 @@ final class UpgradeBackend implements AutoCloseable {
         return List.copyOf(errors);
     }
 
+    /** The errors met so far, which are then forgotten: for a test that expects some. */
+    List<String> takeErrors() {
+        List<String> taken = new ArrayList<>(errors);
+        errors.removeAll(taken);
+        return taken;
+    }
+
     @Override
     public String toString() {
         return "backend " + id + " (port " + port() + ": " + accepted() + " accepted, " + heads.size() + " heads, "

@@ -16,7 +16,6 @@ import java.io.StringReader;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -120,6 +119,11 @@ public class WsHandshakeIT extends PasserelleTestSupport {
     /** Runs before the support class's clean-up (which deletes the route files). */
     @After
     public void closeClientsAndBackendsAndRestoreWstunnelCfg() throws Exception {
+        // what the backends met while the test ran, before the clients' closes reach them
+        List<String> backendErrors = new ArrayList<>();
+        for (UpgradeBackend backend : upgradeBackends) {
+            backendErrors.addAll(backend.errors());
+        }
         for (AutoCloseable c : closeAfter) {
             try {
                 c.close();
@@ -134,6 +138,7 @@ public class WsHandshakeIT extends PasserelleTestSupport {
         upgradeBackends.clear();
         clientExecutor.shutdownNow();
         restoreWsTunnelCfg();
+        assertEquals("the backends met no I/O error", List.of(), backendErrors);
     }
 
     // ================================================================== 1. the three configurations of the httpd docs
@@ -623,14 +628,14 @@ public class WsHandshakeIT extends PasserelleTestSupport {
     @Test
     public void aListenerWithTlsKeystoreServesHttpsAndWssOnTheFrontSide() throws Exception {
         TestTls tls = TestTls.get();
-        int port = freePort();
         UpgradeBackend backend = upgradeBackend("L15", head -> head.header("Upgrade") == null
             ? UpgradeBackend.status(200, "OK", "plain " + head.target() + " proto=" + head.header("X-Forwarded-Proto"))
             : UpgradeBackend.webSocket(head));
         route("sech", "path", "/sech/", "url", backend.url("http"));
         route("secws", "path", "/secws/", "url", backend.url("ws"));
-        writeCfg("io.passerelle.listener-itls.cfg", "port", Integer.toString(port), "host", "127.0.0.1",
+        writeCfg("io.passerelle.listener-itls.cfg", "port", "0", "host", "127.0.0.1",
             "tls.keystore", tls.keystore().toString(), "tls.keystore.password", TestTls.PASSWORD);
+        int port = listenerPort("itls");
         await("listener itls to be listed with TLS", () -> listenerShown("itls", ":" + port, true));
 
         // https://
@@ -697,6 +702,11 @@ public class WsHandshakeIT extends PasserelleTestSupport {
             refused.status());
         assertEquals("no request reached the backend through the JDK's trust store: " + backend.heads(), 2,
             backend.heads().size());
+        await("the backend to see the handshake the proxy refused", () -> !backend.errors().isEmpty());
+        List<String> refusedHandshakes = backend.takeErrors();
+        assertEquals("the backend's one error is the refused handshake: " + refusedHandshakes, 1,
+            refusedHandshakes.size());
+        assertTrue(refusedHandshakes.get(0), refusedHandshakes.get(0).contains("SSLHandshakeException"));
         await("a WARN line naming the backend and the TLS failure", () -> !karafLogLines(
             l -> l.contains("| WARN ") && l.contains("TLS with backend localhost:") && l.contains("failed")).isEmpty());
         assertEquals("no ERROR stack trace from MINA's SslHandler", List.of(),
@@ -795,12 +805,6 @@ public class WsHandshakeIT extends PasserelleTestSupport {
         } catch (IOException | RuntimeException e) {
             plain.close();
             throw e;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 

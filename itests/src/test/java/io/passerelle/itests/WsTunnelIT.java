@@ -225,6 +225,12 @@ public class WsTunnelIT extends PasserelleTestSupport {
         assertEquals("the backend echoed every message once; " + figures, messages,
             backend.framesEchoed() - framesBefore);
         assertEquals("the backend met no I/O error; " + figures, List.of(), backend.errors());
+        // columns: Name | Path/Match | URL | Order | Gen | Handler | Requests | Tunnels | Errors
+        assertEquals("proxy:routes counted every tunnel open at once:\n" + routesWhileOpen, Integer.toString(TUNNELS),
+            tableRow(routesWhileOpen, 0, "ws1").get(7));
+        String routesAfter = executeCommand("proxy:routes ws1");
+        assertEquals("and none once they closed:\n" + routesAfter, "0", tableRow(routesAfter, 0, "ws1").get(7));
+        assertEquals("no errors on the route:\n" + routesAfter, "0", tableRow(routesAfter, 0, "ws1").get(8));
     }
 
     /**
@@ -844,6 +850,21 @@ public class WsTunnelIT extends PasserelleTestSupport {
                     assertEcho(ws, "new " + round);
                 }
             }
+            // proxy:tunnels shows the old tunnel under the generation and backend it was opened with
+            // columns: Client | Backend | Route | Gen | Age | To backend | To client
+            String tunnels = executeCommand("proxy:tunnels ws5");
+            List<String> oldRow = tableRow(tunnels, 0, "127.0.0.1:" + old.localPort());
+            assertEquals("the old tunnel stays on A:\n" + tunnels, "127.0.0.1:" + a.port(), oldRow.get(1));
+            for (RawWebSocket ws : fresh) {
+                List<String> row = tableRow(tunnels, 0, "127.0.0.1:" + ws.localPort());
+                assertEquals("a new tunnel is on B:\n" + tunnels, "127.0.0.1:" + b.port(), row.get(1));
+                assertTrue("a new tunnel is of a later generation than the old one:\n" + tunnels,
+                    Long.parseLong(row.get(3)) > Long.parseLong(oldRow.get(3)));
+            }
+            String routes = executeCommand("proxy:routes ws5");
+            // columns: Name | Path/Match | URL | Order | Gen | Handler | Requests | Tunnels | Errors
+            assertEquals("the route's generation is the new tunnels':\n" + routes + tunnels,
+                tableRow(tunnels, 0, "127.0.0.1:" + fresh.get(0).localPort()).get(3), tableRow(routes, 0, "ws5").get(4));
             await("the old tunnel to go on echoing after the edit",
                 () -> traffic.echoes.get() >= echoesAtSwitch + 100 || traffic.failure != null);
         } finally {
@@ -995,6 +1016,52 @@ public class WsTunnelIT extends PasserelleTestSupport {
             + routesWithout + "[WsTunnelIT] and after its install:\n" + routesAgain);
         assertEquals("the http route answered 200 throughout; " + figures, 0, watch.failures.get());
         assertTrue("ws6 is active again in:\n" + routesAgain, routesAgain.contains("active"));
+    }
+
+    /**
+     * README: a tunnel after a 101 on an http:// route is served by passerelle-http, and uninstalling it closes
+     * that tunnel as uninstalling passerelle-wstunnel closes its own (SPEC 4.9: stopping a module ends what it
+     * serves); the route answers 503 meanwhile and tunnels again once the module is back.
+     */
+    @Test
+    public void uninstallingPasserelleHttpClosesTheTunnelsOfItsRoutesAndInstallRestores() throws Exception {
+        WsEchoBackend echo = wsEchoBackend("E7");
+        writeCfg("io.passerelle.route-h7.cfg", "path", "/h7/", "url", "http://127.0.0.1:" + echo.port() + "/",
+            "upgrade", "websocket");
+        RawWebSocket tunnel = awaitEchoingTunnel("/h7/t", echo);
+        closeAfter.add(tunnel);
+        assertEcho(tunnel, "before the uninstall");
+        tableRow(executeCommand("proxy:tunnels h7"), 0, "127.0.0.1:" + tunnel.localPort());
+        String tunnelEnd;
+        try {
+            executeCommand("feature:uninstall passerelle-http");
+            try {
+                tunnelEnd = tunnel.readToEnd();
+            } catch (SocketTimeoutException e) {
+                throw new AssertionError("the tunnel stayed open " + READ_TIMEOUT_MS + " ms after the uninstall; "
+                    + echo, e);
+            }
+            await("the backend to see its tunnel end", () -> echo.open() == 0);
+            RawWebSocket refused = poll(TIMEOUT, () -> {
+                RawWebSocket ws = RawWebSocket.open(listenerPort(), "/h7/u", 0, READ_TIMEOUT_MS);
+                ws.close();
+                return ws.status() == 503 ? ws : null;
+            });
+            assertNotNull("a new upgrade on h7 answers 503 once passerelle-http is gone", refused);
+            assertTrue("proxy:tunnels lists no tunnel of h7 any more",
+                !executeCommand("proxy:tunnels h7").contains("127.0.0.1:" + tunnel.localPort()));
+        } finally {
+            if (bundle("io.passerelle.http") == null) {
+                executeCommand("feature:install passerelle-http"); // leave Karaf as booted
+            }
+        }
+        System.out.println("[WsTunnelIT] tunnel of an http:// route at the uninstall of passerelle-http: " + tunnelEnd);
+        RawWebSocket back = awaitEchoingTunnel("/h7/back", echo);
+        closeAfter.add(back);
+        assertEcho(back, "after the install");
+        back.sendClose(1000);
+        assertEquals("the close handshake after the install", 1000, back.readFrame().closeCode());
+        deleteCfg("io.passerelle.route-h7.cfg");
     }
 
     /** GETs an http route over and over (about 50 a second) until told to stop, counting what it answers. */
