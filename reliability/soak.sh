@@ -4,7 +4,8 @@
 #   minute a round of wsbench echo (50 tunnels, 64-byte frames, 4 in flight each, 55 s) and wsbench
 #   handshake (4 slots: upgrade, close, again, 55 s),
 # with the proxy's live heap after a full GC sampled at the end of every minute. Passes with zero
-# errors on every load and a heap that stays flat: the last sample within 4 MiB of the first.
+# errors on every load, no tunnel left open once the clients closed theirs, and a heap that stays flat:
+# the last sample within 4 MiB of the first.
 #
 #   reliability/soak.sh [MINUTES]
 set -euo pipefail
@@ -42,7 +43,14 @@ for m in $(seq 1 "$minutes"); do
 done
 wait "$small" || true
 wait "$big" || true
-routes="$(shell 'proxy:routes')"
+# every tunnel has ended (wsbench closes each one it opened): none may be left open in the proxy
+for _ in $(seq 1 20); do
+    routes="$(shell 'proxy:routes')"
+    open_tunnels="$(awk -F'|' '$8 ~ /^ *[0-9]+ *$/ {t += $8} END {print t + 0}' <<< "$routes")"
+    [ "$open_tunnels" = 0 ] && break
+    sleep 0.5
+done
+tunnels="$(shell 'proxy:tunnels')"
 errs() { awk '/Non-2xx/ {e+=$NF} /Socket errors/ {gsub(",", ""); e+=$4+$6+$8+$10} END {print e+0}' "$1"; }
 small_err="$(errs "$d/wrk-small.txt")" big_err="$(errs "$d/wrk-big.txt")"
 small_n="$(awk '/requests in/ {print $1}' "$d/wrk-small.txt")" big_n="$(awk '/requests in/ {print $1}' "$d/wrk-big.txt")"
@@ -52,8 +60,10 @@ echo "ws echo:     $echo_msgs messages echoed in $minutes rounds of 50 tunnels, 
 echo "ws upgrades: $hs_n upgrade+close cycles, $hs_err errors"
 echo "live heap after full GC, per minute (KiB): ${heap[*]}"
 echo "proxy:routes at the end:"; echo "$routes"
+[ "$open_tunnels" = 0 ] || { echo "proxy:tunnels:"; echo "$tunnels"; }
 first="${heap[0]}" last="${heap[-1]}"
 ok=1
 [ "$small_err" = 0 ] && [ "$big_err" = 0 ] && [ "$ws_err" = 0 ] && [ "$hs_err" = 0 ] || { echo "FAIL: errors"; ok=0; }
+[ "$open_tunnels" = 0 ] || { echo "FAIL: $open_tunnels tunnel(s) still open after every client closed"; ok=0; }
 [ $(( last - first )) -lt 4096 ] || { echo "FAIL: the live heap grew from $first KiB to $last KiB"; ok=0; }
 [ "$ok" = 1 ] && echo "PASS" || exit 1
