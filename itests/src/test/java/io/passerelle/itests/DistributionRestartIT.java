@@ -135,6 +135,105 @@ public class DistributionRestartIT {
         }
     }
 
+    /**
+     * SPEC §8 and issue 11: every Passerelle .cfg file of the running distribution rewritten with a comment, a
+     * blank line and, in the route files, a key written as its default value (fileinstall delivers that as a
+     * Config Admin update; a comment alone it skips): every route keeps its generation, the open tunnel stays
+     * open, and nothing about it is logged above DEBUG. An effective change to one route then does make a new
+     * generation, which shows the comparison reads the right column.
+     */
+    @Test
+    public void touchingEveryCfgFileChangesNoGenerationClosesNoTunnelAndLogsNothing() throws Exception {
+        HttpServer a = backend("a");
+        try (WsEchoBackend ws = WsEchoBackend.echo("touch")) {
+            unpack();
+            Files.writeString(home.resolve("etc/io.passerelle.balancer-rs.cfg"),
+                    "members = http://127.0.0.1:" + a.getAddress().getPort() + "/ route=ra\n");
+            Files.writeString(home.resolve("etc/io.passerelle.route-rs.cfg"), "path = /rs/\nurl = balancer://rs/\n");
+            Files.writeString(home.resolve("etc/io.passerelle.route-ws.cfg"), "path = /ws/\nurl = " + ws.url() + "\n");
+            Files.writeString(home.resolve("etc/io.passerelle.rewrite-gone.cfg"),
+                    "rules = RewriteEngine on \\\n        RewriteRule ^/gone$ - [G]\n");
+            start();
+            assertEquals(410, RawHttp.exchange(listenerPort, "GET", "/gone", null).status());
+
+            try (RawWebSocket tunnel = RawWebSocket.open(listenerPort, "/ws/", 0, 10_000)) {
+                assertEquals(101, tunnel.status());
+                tunnel.sendText("before");
+                assertEquals("before", new String(tunnel.readFrame().payload(), UTF_8));
+                Map<String, String> generations = generations(client("proxy:routes"));
+                assertEquals(generations.toString(), 2, generations.size());
+                long logMark = Files.size(home.resolve("data/log/karaf.log"));
+
+                List<Path> touched = new ArrayList<>();
+                try (var files = Files.list(home.resolve("etc"))) {
+                    for (Path f : (Iterable<Path>) files.filter(f -> f.getFileName().toString().startsWith("io.passerelle.")
+                            && f.getFileName().toString().endsWith(".cfg"))::iterator) {
+                        String name = f.getFileName().toString();
+                        String text = Files.readString(f);
+                        // a key written as its default, or a default-valued key taken out: an update Config Admin
+                        // delivers, with the same effective values
+                        String extra = name.startsWith("io.passerelle.route-") ? "order = 100\nencoded.slashes = reject\n"
+                                : name.startsWith("io.passerelle.listener-") ? "header.max.count = 100\n"
+                                : name.startsWith("io.passerelle.balancer-") ? "lbmethod = byrequests\n"
+                                : name.startsWith("io.passerelle.rewrite-") ? "order = 100\n"
+                                : name.equals("io.passerelle.core.cfg") ? "io.threads = 0\n" : "";
+                        if (name.equals("io.passerelle.http.cfg")) {
+                            assertTrue(text, text.contains("\nvia = true\n"));
+                            text = text.replace("\nvia = true\n", "\n");
+                        }
+                        Files.writeString(f, "# touched by " + getClass().getSimpleName() + "\n" + text + "\n" + extra);
+                        touched.add(f.getFileName());
+                    }
+                }
+                assertEquals(touched.toString(), 8, touched.size()); // core, listener, http, wstunnel, balancer, 2 routes, rewrite
+                // fileinstall polls etc/ every second; an update would show within a few
+                TimeUnit.SECONDS.sleep(5);
+
+                assertEquals("every route keeps its generation", generations, generations(client("proxy:routes")));
+                tunnel.sendText("after");
+                assertEquals("the tunnel is still open", "after", new String(tunnel.readFrame().payload(), UTF_8));
+                assertEquals(410, RawHttp.exchange(listenerPort, "GET", "/gone", null).status());
+                String logged = log().substring((int) logMark);
+                // the layout's MDC names the bundle that logged: " | 26 - io.passerelle.core - 0.1.0.SNAPSHOT | "
+                List<String> loud = logged.lines().filter(l -> l.contains(" - io.passerelle."))
+                        .filter(l -> l.contains("| INFO ") || l.contains("| WARN ") || l.contains("| ERROR "))
+                        .toList();
+                assertTrue("nothing above DEBUG for no-op updates of " + touched + ":\n" + String.join("\n", loud),
+                        loud.isEmpty());
+
+                set("etc/io.passerelle.route-ws.cfg", "order", "50");
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (generations(client("proxy:routes")).get("ws").equals(generations.get("ws"))) {
+                    assertTrue("an effective change makes a new generation", System.nanoTime() < deadline);
+                    TimeUnit.MILLISECONDS.sleep(250);
+                }
+                assertEquals(generations.get("rs"), generations(client("proxy:routes")).get("rs"));
+                assertTrue("the same log filter sees the effective change's INFO line",
+                        log().substring((int) logMark).lines().anyMatch(l -> l.contains(" - io.passerelle.core")
+                                && l.contains("| INFO ") && l.contains("Route ws ")));
+                tunnel.sendText("still");
+                assertEquals("the edited route's tunnel stays open on its old generation", "still",
+                        new String(tunnel.readFrame().payload(), UTF_8));
+            }
+        }
+    }
+
+    /** Route name to the Gen column of proxy:routes. */
+    private static Map<String, String> generations(String routes) {
+        Map<String, String> gens = new java.util.TreeMap<>();
+        List<String> lines = routes.lines().filter(l -> l.contains("|")).toList();
+        List<String> header = List.of(lines.get(0).split("\\|")).stream().map(String::trim).toList();
+        int name = header.indexOf("Name");
+        int gen = header.indexOf("Gen");
+        for (String line : lines.subList(1, lines.size())) {
+            String[] cells = line.split("\\|");
+            if (cells.length > gen && cells[gen].trim().matches("\\d+")) {
+                gens.put(cells[name].trim(), cells[gen].trim());
+            }
+        }
+        return gens;
+    }
+
     private JMXConnector jmx(String user, String password) throws IOException {
         JMXServiceURL url = new JMXServiceURL("service:jmx:rmi://127.0.0.1:" + rmiServerPort + "/jndi/rmi://127.0.0.1:"
                 + rmiRegistryPort + "/karaf-root");

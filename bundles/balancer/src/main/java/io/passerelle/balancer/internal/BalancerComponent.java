@@ -28,6 +28,8 @@ public final class BalancerComponent {
 
     private final BalancerRegistry registry;
     private volatile String pid;
+    /** The effective configuration in force: an update equal to it is a no-op (SPEC §8). */
+    private Map<String, String> applied;
 
     @Activate
     public BalancerComponent(@Reference BalancerRegistry registry, BalancerConfig config, Map<String, Object> props) {
@@ -40,10 +42,16 @@ public final class BalancerComponent {
         apply(Config.of(config, BalancerSpec.FACTORY_PID, props));
     }
 
-    private void apply(Config c) {
+    private synchronized void apply(Config c) {
         pid = c.pid();
+        Map<String, String> effective = c.effective();
+        if (effective.equals(applied)) {
+            LOG.debug("{}: updated without an effective change; the balancer keeps its members' state", c.origin());
+            return;
+        }
         try {
             registry.put(pid, BalancerSpec.from(c));
+            applied = effective;
         } catch (ConfigException e) {
             LOG.error(e.describe(c.origin()));
         }

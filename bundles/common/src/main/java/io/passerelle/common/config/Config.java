@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -118,6 +119,23 @@ public final class Config {
         }
         Object d = defaultOf(key);
         return d == null || !v.equals(d.toString());
+    }
+
+    /**
+     * What the configuration means, for telling an effective change from a no-op update (SPEC §8): every key the
+     * annotation describes with its value or else its default, every other key given, and the name. Two
+     * configurations that differ only in comments, key order, a touched file or a value written equal to its
+     * default have equal effective maps.
+     */
+    public Map<String, String> effective() {
+        Map<String, String> effective = new TreeMap<>();
+        for (String key : keys(type)) {
+            String v = string(key);
+            effective.put(key, v == null ? "" : v);
+        }
+        values.forEach(effective::putIfAbsent);
+        effective.put("(name)", String.valueOf(name()));
+        return effective;
     }
 
     // ---- typed values, defaults from the annotation

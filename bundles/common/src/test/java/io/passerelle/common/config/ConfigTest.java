@@ -2,6 +2,7 @@ package io.passerelle.common.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -178,5 +179,28 @@ class ConfigTest {
     void oneWordingForEveryPid() {
         assertEquals("Invalid configuration f.cfg: key 'order': 'first' is not an integer (the previous configuration, "
                 + "if any, stays in force)", new ConfigException("order", "'first' is not an integer").describe("f.cfg"));
+    }
+
+    // --- effective configuration: what tells a no-op update from a change (SPEC §8)
+
+    @Test
+    void orderFrameworkKeysAndValuesWrittenAsTheirDefaultsChangeNothing() {
+        Config first = source("service.pid", FACTORY + "~ws2", "path", "/ws2/", "url", "ws://b:1/");
+        Config again = source("url", " ws://b:1/ ", "path", "/ws2/", "service.pid", FACTORY + "~ws2",
+                "felix.fileinstall.filename", FILE_URL, "order", "100", "header.timeout", "20s");
+        assertEquals(first.effective(), again.effective());
+    }
+
+    @Test
+    void aChangedValueAnAddedKeyOrAnotherNameIsAChange() {
+        Config first = source("service.pid", FACTORY + "~ws2", "path", "/ws2/", "url", "ws://b:1/");
+        assertNotEquals(first.effective(),
+                source("service.pid", FACTORY + "~ws2", "path", "/ws2/", "url", "ws://b:2/").effective());
+        assertNotEquals(first.effective(),
+                source("service.pid", FACTORY + "~ws2", "path", "/ws2/", "url", "ws://b:1/", "order", "5").effective());
+        assertNotEquals(first.effective(),
+                source("service.pid", FACTORY + "~ws2", "path", "/ws2/", "url", "ws://b:1/", "extra", "x").effective());
+        assertNotEquals(first.effective(),
+                source("service.pid", FACTORY + "~ws3", "path", "/ws2/", "url", "ws://b:1/").effective());
     }
 }

@@ -36,19 +36,28 @@ public final class HttpSchemeHandler implements SchemeHandler {
 
     private final Forwarding forwarding;
     private volatile ForwardSettings settings;
+    /** The effective configuration in force: an update equal to it is a no-op (SPEC §8). */
+    private Map<String, String> applied;
 
     @Activate
     public HttpSchemeHandler(@Reference HttpForwarder forwarder, HttpProxyConfig config, Map<String, Object> props) {
         settings = settings(config, props, defaults());
         forwarding = forwarder.open(settings);
+        applied = Config.of(config, PID, props).effective();
     }
 
     @Modified
-    void modified(HttpProxyConfig config, Map<String, Object> props) {
+    synchronized void modified(HttpProxyConfig config, Map<String, Object> props) {
+        Map<String, String> effective = Config.of(config, PID, props).effective();
+        if (effective.equals(applied)) {
+            LOG.debug("{}: updated without an effective change", PID);
+            return;
+        }
         ForwardSettings s = settings(config, props, null);
         if (s != null) {
             settings = s;
             forwarding.update(s);
+            applied = effective;
         }
     }
 

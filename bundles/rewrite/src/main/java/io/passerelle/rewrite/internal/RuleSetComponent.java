@@ -28,6 +28,8 @@ public final class RuleSetComponent {
 
     private final RewriteService service;
     private volatile String pid;
+    /** The effective configuration in force: an update equal to it is a no-op (SPEC §8). */
+    private Map<String, String> applied;
 
     @Activate
     public RuleSetComponent(@Reference RewriteService service, RewriteConfig config, Map<String, Object> props) {
@@ -40,10 +42,16 @@ public final class RuleSetComponent {
         apply(Config.of(config, RuleSetSource.FACTORY_PID, props));
     }
 
-    private void apply(Config c) {
+    private synchronized void apply(Config c) {
         pid = c.pid();
+        Map<String, String> effective = c.effective();
+        if (effective.equals(applied)) {
+            LOG.debug("{}: updated without an effective change; the rule set stays as it is", c.origin());
+            return;
+        }
         try {
             service.put(RuleSetSource.from(c));
+            applied = effective;
         } catch (ConfigException e) {
             LOG.error(e.describe(c.origin()));
         }

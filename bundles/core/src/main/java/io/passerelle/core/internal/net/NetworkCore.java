@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
@@ -26,7 +27,15 @@ import org.apache.mina.transport.socket.nio.NioSocketAcceptor;
 import org.apache.mina.transport.socket.nio.NioSocketConnector;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.passerelle.common.config.Config;
+import io.passerelle.common.config.ConfigException;
 
 import io.passerelle.core.internal.tls.BackendTlsFilter;
 import io.passerelle.core.internal.tls.TlsContexts;
@@ -38,8 +47,13 @@ import io.passerelle.core.internal.tls.TlsFailures;
  * lookups, trust store files) that never runs on an I/O thread. Everything is disposed on deactivation, so a
  * refresh of the bundle leaks no thread.
  */
-@Component(service = NetworkCore.class)
+@Component(service = NetworkCore.class, configurationPid = NetworkCore.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = CoreConfig.class)
 public final class NetworkCore {
+
+    public static final String PID = "io.passerelle.core";
+    private static final Logger LOG = LoggerFactory.getLogger(NetworkCore.class);
 
     private static final Protocol NOT_YET = new Protocol() {
         @Override
@@ -63,10 +77,27 @@ public final class NetworkCore {
     private final TlsContexts tls = new TlsContexts();
     private final TlsFailures tlsFailures = new TlsFailures();
 
-    @Activate
+    private final int ioThreads;
+    /** The effective configuration in force: an update equal to it is a no-op (SPEC §8). */
+    private Map<String, String> applied;
+
+    /** A core with the default configuration (tests and harnesses). */
     public NetworkCore() {
-        int n = Integer.getInteger("passerelle.io.threads", Runtime.getRuntime().availableProcessors());
-        processors = new ProcessorPool(Math.max(1, n));
+        this(Config.defaults(CoreConfig.class), Map.of());
+    }
+
+    @Activate
+    public NetworkCore(CoreConfig config, Map<String, Object> props) {
+        Config c = Config.of(config, PID, props);
+        int n = 0;
+        try {
+            n = c.integer("io.threads", 0, 1024);
+            applied = c.effective();
+        } catch (ConfigException e) {
+            LOG.error(e.describe(c.origin()) + "; starting with the number of cores");
+        }
+        ioThreads = n == 0 ? Runtime.getRuntime().availableProcessors() : n;
+        processors = new ProcessorPool(ioThreads);
         connector = new NioSocketConnector(processors);
         connector.getSessionConfig().setTcpNoDelay(true);
         withoutServiceStatistics(connector);
@@ -200,6 +231,31 @@ public final class NetworkCore {
     /** Sets the idle time of a session that has no connection yet (an accepted one, in its acceptance). */
     public static void idleSeconds(IoSession session, int seconds) {
         session.getConfig().setIdleTime(IdleStatus.BOTH_IDLE, seconds);
+    }
+
+    /**
+     * A changed {@code io.threads} is read when the core starts again: the I/O threads carry every open connection,
+     * so they are not replaced under them.
+     */
+    @Modified
+    synchronized void modified(CoreConfig config, Map<String, Object> props) {
+        Config c = Config.of(config, PID, props);
+        Map<String, String> effective = c.effective();
+        if (effective.equals(applied)) {
+            LOG.debug("{}: updated without an effective change", c.origin());
+            return;
+        }
+        try {
+            int n = c.integer("io.threads", 0, 1024);
+            applied = effective;
+            int wanted = n == 0 ? Runtime.getRuntime().availableProcessors() : n;
+            if (wanted != ioThreads) {
+                LOG.warn("{}: io.threads = {} takes effect when the core restarts; {} I/O threads until then",
+                        c.origin(), n, ioThreads);
+            }
+        } catch (ConfigException e) {
+            LOG.error(e.describe(c.origin()));
+        }
     }
 
     @Deactivate

@@ -28,6 +28,8 @@ public final class RouteComponent {
 
     private final RouteTable table;
     private volatile String pid;
+    /** The effective configuration in force: an update equal to it is a no-op (SPEC §8). */
+    private Map<String, String> applied;
 
     @Activate
     public RouteComponent(@Reference RouteTable table, RouteConfig config, Map<String, Object> props) {
@@ -40,12 +42,18 @@ public final class RouteComponent {
         apply(config, props);
     }
 
-    private void apply(RouteConfig config, Map<String, Object> props) {
+    private synchronized void apply(RouteConfig config, Map<String, Object> props) {
         Config c = Config.of(config, PID, props);
         pid = c.pid();
+        Map<String, String> effective = c.effective();
+        if (effective.equals(applied)) {
+            LOG.debug("{}: updated without an effective change; route keeps its generation", c.origin());
+            return;
+        }
         try {
             RouteSpec spec = RouteSpec.from(c);
             Route route = table.put(c.pid(), spec);
+            applied = effective;
             LOG.info("Route {} ({} -> {}) is generation {}", spec.name(), spec.pattern(),
                     spec.excluded() ? "!" : spec.url(), route.generation());
         } catch (ConfigException e) {

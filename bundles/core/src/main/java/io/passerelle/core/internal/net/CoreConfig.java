@@ -1,0 +1,14 @@
+package io.passerelle.core.internal.net;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Metatype of {@code io.passerelle.core} (SPEC §4.7). */
+@ObjectClassDefinition(id = NetworkCore.PID, name = "Passerelle core",
+        description = "The network core shared by every listener, route and module")
+public @interface CoreConfig {
+
+    @AttributeDefinition(name = "io.threads", description = "MINA I/O processor threads shared by every listener and "
+            + "backend connection; 0 is the number of cores. Read when the core starts")
+    int io_threads() default 0;
+}
