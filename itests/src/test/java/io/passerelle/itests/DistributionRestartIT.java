@@ -218,6 +218,82 @@ public class DistributionRestartIT {
         }
     }
 
+    /**
+     * SPEC §4.9 and issue 11: {@code bin/stop} with an open WebSocket and a slow request in flight. New connections
+     * are refused at once, the request completes, the WebSocket client gets a close frame with status 1001 and the
+     * backend a masked one, and the distribution then stops.
+     */
+    @Test
+    public void binStopLetsTheSlowRequestFinishSends1001AndRefusesNewConnections() throws Exception {
+        HttpServer a = backend("a");
+        java.util.concurrent.CountDownLatch slowArrived = new java.util.concurrent.CountDownLatch(1);
+        a.createContext("/slow", exchange -> {
+            try (exchange) {
+                slowArrived.countDown();
+                try {
+                    TimeUnit.SECONDS.sleep(3); // the backend's own thread: the proxy must wait for it
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                byte[] body = "slow but done".getBytes(UTF_8);
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+            }
+        });
+        try (WsEchoBackend ws = WsEchoBackend.echo("stop")) {
+            unpack();
+            Files.writeString(home.resolve("etc/io.passerelle.balancer-rs.cfg"),
+                    "members = http://127.0.0.1:" + a.getAddress().getPort() + "/ route=ra\n");
+            Files.writeString(home.resolve("etc/io.passerelle.route-rs.cfg"), "path = /rs/\nurl = balancer://rs/\n");
+            Files.writeString(home.resolve("etc/io.passerelle.route-slow.cfg"),
+                    "path = /slow\nurl = http://127.0.0.1:" + a.getAddress().getPort() + "/slow\n");
+            Files.writeString(home.resolve("etc/io.passerelle.route-ws.cfg"), "path = /ws/\nurl = " + ws.url() + "\n");
+            start();
+
+            try (RawWebSocket tunnel = RawWebSocket.open(listenerPort, "/ws/", 0, 30_000)) {
+                assertEquals(101, tunnel.status());
+                tunnel.sendText("hello");
+                assertEquals("hello", new String(tunnel.readFrame().payload(), UTF_8));
+
+                java.util.concurrent.CompletableFuture<HttpResult> slow = java.util.concurrent.CompletableFuture
+                        .supplyAsync(() -> {
+                            try {
+                                return RawHttp.exchange(listenerPort, "GET", "/slow", null);
+                            } catch (IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
+                        });
+                assertTrue("the slow request reached the backend", slowArrived.await(30, TimeUnit.SECONDS));
+
+                run(Duration.ofSeconds(60), "bin/stop");
+
+                RawWebSocket.Frame end = tunnel.readFrame();
+                assertTrue("a close frame: " + end, end != null && end.opcode() == RawWebSocket.CLOSE);
+                assertEquals("status 1001 (going away)", 1001, end.closeCode());
+                long refusedDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (portOpen(listenerPort)) {
+                    assertTrue("new connections are refused once bin/stop ran", System.nanoTime() < refusedDeadline);
+                    TimeUnit.MILLISECONDS.sleep(50);
+                }
+                assertTrue("the slow request is still in flight while new connections are refused", !slow.isDone());
+
+                HttpResult r = slow.get(30, TimeUnit.SECONDS);
+                assertEquals(r.toString(), 200, r.status());
+                assertEquals("slow but done", r.body());
+                long backendDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (ws.closesReceived().isEmpty()) {
+                    assertTrue("the backend gets a close frame", System.nanoTime() < backendDeadline);
+                    TimeUnit.MILLISECONDS.sleep(50);
+                }
+                assertEquals(List.of("masked 1001"), ws.closesReceived());
+            }
+            awaitStopped();
+            String log = log();
+            assertTrue("the stop is logged:\n" + log, log.contains("Stopping: listeners closed; 1 tunnel(s) sent 1001"));
+            home = null; // stopped: nothing for stopEverything to do
+        }
+    }
+
     /** Route name to the Gen column of proxy:routes. */
     private static Map<String, String> generations(String routes) {
         Map<String, String> gens = new java.util.TreeMap<>();

@@ -63,6 +63,8 @@ public final class WsEchoBackend implements AutoCloseable {
     private final AtomicLong bytesEchoed = new AtomicLong();
     private final AtomicLong payloadEchoed = new AtomicLong();
     private final AtomicInteger closesEchoed = new AtomicInteger();
+    /** Each close frame received: "masked 1001" and the like. */
+    private final List<String> closesReceived = new CopyOnWriteArrayList<>();
     private final AtomicInteger finsSeen = new AtomicInteger();
     private final AtomicLong pushed = new AtomicLong();
     private final List<String> pushedDigests = new CopyOnWriteArrayList<>();
@@ -231,6 +233,8 @@ public final class WsEchoBackend implements AutoCloseable {
             }
             int opcode = b0 & 0x0F;
             if (opcode == RawWebSocket.CLOSE) {
+                closesReceived.add((masked ? "masked " : "unmasked ")
+                        + (length >= 2 ? String.valueOf((buffer[0] & 0xFF) << 8 | (buffer[1] & 0xFF)) : "no code"));
                 closesEchoed.incrementAndGet();
                 out.flush();
                 awaitEnd(socket, in, buffer);
@@ -297,6 +301,11 @@ public final class WsEchoBackend implements AutoCloseable {
 
     String id() {
         return id;
+    }
+
+    /** Each close frame received so far: "masked 1001" and the like. */
+    List<String> closesReceived() {
+        return List.copyOf(closesReceived);
     }
 
     int port() {

@@ -964,14 +964,15 @@ public class WsTunnelIT extends PasserelleTestSupport {
 
             executeCommand("feature:uninstall " + WSTUNNEL_FEATURE);
 
-            // the open tunnel is closed
+            // the open tunnel ends with a 1001 close frame to both ends (SPEC 4.9), then closes
             try {
-                tunnelEnd = tunnel.readToEnd();
+                tunnelEnd = goingAwayThenEnd(tunnel);
             } catch (SocketTimeoutException e) {
                 throw new AssertionError("the tunnel stayed open " + READ_TIMEOUT_MS + " ms after the uninstall; "
                     + echo, e);
             }
             await("the backend to see its tunnel end", () -> echo.open() == 0);
+            assertEquals("the backend got a masked 1001", List.of("masked 1001"), echo.closesReceived());
 
             // new upgrades answer 503, and the route shows what it waits for
             RawWebSocket refused = poll(TIMEOUT, () -> {
@@ -1019,12 +1020,13 @@ public class WsTunnelIT extends PasserelleTestSupport {
     }
 
     /**
-     * README: a tunnel after a 101 on an http:// route is served by passerelle-http, and uninstalling it closes
-     * that tunnel as uninstalling passerelle-wstunnel closes its own (SPEC 4.9: stopping a module ends what it
-     * serves); the route answers 503 meanwhile and tunnels again once the module is back.
+     * README: a tunnel after a 101 on an http:// route is served by passerelle-http, and uninstalling it ends
+     * that tunnel as uninstalling passerelle-wstunnel ends its own (SPEC 4.9: stopping a module ends what it
+     * serves, a WebSocket with a 1001 close frame to both ends); the route answers 503 meanwhile and tunnels
+     * again once the module is back.
      */
     @Test
-    public void uninstallingPasserelleHttpClosesTheTunnelsOfItsRoutesAndInstallRestores() throws Exception {
+    public void uninstallingPasserelleHttpEndsTheTunnelsOfItsRoutesWith1001AndInstallRestores() throws Exception {
         WsEchoBackend echo = wsEchoBackend("E7");
         writeCfg("io.passerelle.route-h7.cfg", "path", "/h7/", "url", "http://127.0.0.1:" + echo.port() + "/",
             "upgrade", "websocket");
@@ -1036,12 +1038,13 @@ public class WsTunnelIT extends PasserelleTestSupport {
         try {
             executeCommand("feature:uninstall passerelle-http");
             try {
-                tunnelEnd = tunnel.readToEnd();
+                tunnelEnd = goingAwayThenEnd(tunnel);
             } catch (SocketTimeoutException e) {
                 throw new AssertionError("the tunnel stayed open " + READ_TIMEOUT_MS + " ms after the uninstall; "
                     + echo, e);
             }
             await("the backend to see its tunnel end", () -> echo.open() == 0);
+            assertEquals("the backend got a masked 1001", List.of("masked 1001"), echo.closesReceived());
             RawWebSocket refused = poll(TIMEOUT, () -> {
                 RawWebSocket ws = RawWebSocket.open(listenerPort(), "/h7/u", 0, READ_TIMEOUT_MS);
                 ws.close();
@@ -1062,6 +1065,17 @@ public class WsTunnelIT extends PasserelleTestSupport {
         back.sendClose(1000);
         assertEquals("the close handshake after the install", 1000, back.readFrame().closeCode());
         deleteCfg("io.passerelle.route-h7.cfg");
+    }
+
+    /** SPEC 4.9: a close frame with status 1001 (going away), then the end of the connection. */
+    private static String goingAwayThenEnd(RawWebSocket tunnel) throws IOException {
+        RawWebSocket.Frame frame = tunnel.readFrame();
+        assertNotNull("a close frame before the end", frame);
+        assertEquals("a close frame", RawWebSocket.CLOSE, frame.opcode());
+        assertEquals("status 1001 (going away)", 1001, frame.closeCode());
+        String end = tunnel.readToEnd();
+        assertEquals("then the end", "EOF", end);
+        return "1001, then " + end;
     }
 
     /** GETs an http route over and over (about 50 a second) until told to stop, counting what it answers. */

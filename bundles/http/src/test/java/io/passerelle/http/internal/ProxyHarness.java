@@ -12,6 +12,7 @@ import io.passerelle.core.internal.front.ClientConnections;
 import io.passerelle.core.internal.listener.ListenerComponent;
 import io.passerelle.core.internal.listener.ListenerConfig;
 import io.passerelle.core.internal.listener.ListenerRegistry;
+import io.passerelle.core.internal.net.CoreConfig;
 import io.passerelle.core.internal.net.NetworkCore;
 import io.passerelle.core.internal.route.Dispatcher;
 import io.passerelle.core.internal.route.RouteComponent;
@@ -25,19 +26,28 @@ import io.passerelle.core.internal.tunnel.Tunnels;
  */
 public final class ProxyHarness implements AutoCloseable {
 
-    public final NetworkCore core = new NetworkCore();
+    public final NetworkCore core;
     public final RouteTable table = new RouteTable();
     public final Dispatcher dispatcher = new Dispatcher(table);
     public final ListenerRegistry registry = new ListenerRegistry();
     public final ClientConnections connections = new ClientConnections();
     public final Tunnels tunnels = new Tunnels();
-    public final HttpForwarderImpl forwarder = new HttpForwarderImpl(core, connections, tunnels);
-    public final BackendProbeImpl probe = new BackendProbeImpl(core, table);
+    public final HttpForwarderImpl forwarder;
+    public final BackendProbeImpl probe;
     public final HttpSchemeHandler http;
     public final ListenerComponent listener;
     public final int port;
 
     public ProxyHarness(Map<String, Object> httpConfig, Map<String, Object> listenerConfig) {
+        this(httpConfig, listenerConfig, Map.of());
+    }
+
+    /** With the core's configuration ({@code io.passerelle.core}, e.g. a short {@code shutdown.timeout}). */
+    public ProxyHarness(Map<String, Object> httpConfig, Map<String, Object> listenerConfig,
+            Map<String, Object> coreConfig) {
+        core = new NetworkCore(Config.defaults(CoreConfig.class), coreConfig);
+        forwarder = new HttpForwarderImpl(core, connections, tunnels);
+        probe = new BackendProbeImpl(core, table);
         http = new HttpSchemeHandler(forwarder, Config.defaults(HttpProxyConfig.class), httpConfig);
         dispatcher.bindSchemeHandler(http, Map.of(SchemeHandler.SCHEME, new String[] {"http", "https"}));
         Map<String, Object> l = new HashMap<>(Map.of("service.pid", "io.passerelle.listener~main", "port", "0",

@@ -209,6 +209,74 @@ class WsTunnelTest {
         }
     }
 
+    /**
+     * SPEC §4.9: the 1001 close frame goes to each end at a frame boundary. Both directions are left in the middle
+     * of a frame when the module stops; each close frame comes only after the rest of that frame, the one towards
+     * the backend masked (RFC 6455 §5.3), and the module's stop returns once the tunnel is closed.
+     */
+    @Test
+    void stoppingTheModuleSends1001ToBothEndsAtFrameBoundaries() throws Exception {
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 4, java.net.InetAddress.getLoopbackAddress())) {
+            proxy.route("g", "path", "/g/", "url", "ws://127.0.0.1:" + server.getLocalPort() + "/");
+            try (RawClient c = new RawClient(proxy.port)) {
+                c.send("GET /g/x HTTP/1.1\r\nHost: h\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+                        + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
+                try (java.net.Socket b = server.accept()) {
+                    b.setSoTimeout(20_000);
+                    c.socket.setSoTimeout(20_000);
+                    java.io.InputStream bin = b.getInputStream();
+                    StringBuilder head = new StringBuilder();
+                    while (head.indexOf("\r\n\r\n") < 0) {
+                        head.append((char) bin.read());
+                    }
+                    b.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                            + "Connection: Upgrade\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    assertEquals(101, c.read(true).status());
+
+                    // a masked 10-byte binary frame from the client, an unmasked one from the backend: half of each
+                    byte[] toBackend = {(byte) 0x82, (byte) 0x8A, 1, 2, 3, 4, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19};
+                    byte[] toClient = {(byte) 0x82, 0x0A, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29};
+                    c.send(java.util.Arrays.copyOfRange(toBackend, 0, 8));
+                    b.getOutputStream().write(toClient, 0, 5);
+                    b.getOutputStream().flush();
+                    assertArrayEquals(java.util.Arrays.copyOfRange(toBackend, 0, 8), bin.readNBytes(8));
+                    assertArrayEquals(java.util.Arrays.copyOfRange(toClient, 0, 5), c.socket.getInputStream().readNBytes(5));
+
+                    proxy.dispatcher.unbindSchemeHandler(ws, Map.of("scheme", new String[] {"ws", "wss"}));
+                    WsTunnelHandler stopping = ws;
+                    Thread stopper = new Thread(stopping::deactivate, "module-stop");
+                    stopper.start();
+                    // the stop has asked the tunnel to go away once it waits for it to close
+                    Polling.await("the module's stop waits for its tunnel", java.time.Duration.ofSeconds(10),
+                            () -> stopper.getState() == Thread.State.TIMED_WAITING);
+                    assertTrue(stopper.isAlive(), "both directions are in the middle of a frame: the tunnel is open");
+
+                    c.send(java.util.Arrays.copyOfRange(toBackend, 8, toBackend.length));
+                    b.getOutputStream().write(toClient, 5, toClient.length - 5);
+                    b.getOutputStream().flush();
+
+                    assertArrayEquals(java.util.Arrays.copyOfRange(toClient, 5, toClient.length),
+                            c.socket.getInputStream().readNBytes(7), "the rest of the backend's frame first");
+                    assertArrayEquals(new byte[] {(byte) 0x88, 0x02, 0x03, (byte) 0xE9}, c.socket.getInputStream().readNBytes(4),
+                            "then 1001, unmasked");
+                    assertEquals(-1, c.socket.getInputStream().read(), "then the end");
+
+                    assertArrayEquals(java.util.Arrays.copyOfRange(toBackend, 8, toBackend.length), bin.readNBytes(8),
+                            "the rest of the client's frame first");
+                    byte[] close = bin.readNBytes(8);
+                    assertEquals((byte) 0x88, close[0]);
+                    assertEquals((byte) 0x82, close[1], "masked, two bytes of payload");
+                    assertEquals(1001, ((close[6] ^ close[2]) & 0xFF) << 8 | ((close[7] ^ close[3]) & 0xFF));
+                    assertEquals(-1, bin.read(), "then the end");
+
+                    stopper.join(10_000);
+                    assertTrue(!stopper.isAlive(), "the module's stop returned once its tunnel closed");
+                }
+            }
+        }
+        ws = handler(Map.of()); // for stop()
+    }
+
     @Test
     void theClientsUpgradeValueGoesAsSentAndSecWebSocketFieldsUntouched() throws Exception {
         try (RawUpgradeBackend backend = new RawUpgradeBackend(
@@ -326,7 +394,7 @@ class WsTunnelTest {
     }
 
     @Test
-    void stoppingTheModuleClosesItsTunnelsAndItsRoutesAnswer503() throws Exception {
+    void stoppingTheModuleEndsItsTunnelsWith1001AndItsRoutesAnswer503() throws Exception {
         proxy.route("ws2", "path", "/ws2/", "url", "ws://127.0.0.1:" + demo.wsPort() + "/");
         // a raw client: it sees the TCP close itself, whatever a WebSocket library makes of it
         try (RawClient tunnel = new RawClient(proxy.port)) {
@@ -350,17 +418,17 @@ class WsTunnelTest {
             proxy.dispatcher.unbindSchemeHandler(ws, Map.of("scheme", new String[] {"ws", "wss"}));
             ws.deactivate();
             tunnel.socket.setSoTimeout(20_000);
-            int end;
+            byte[] ending;
             try {
-                end = tunnel.socket.getInputStream().read();
+                ending = tunnel.socket.getInputStream().readNBytes(5);
             } catch (java.net.SocketTimeoutException e) {
                 throw new AssertionError("the client's connection was not closed; the proxy's open tunnels: "
                         + new io.passerelle.core.internal.status.CoreStatus(proxy.table, proxy.dispatcher, proxy.registry,
                                 proxy.tunnels).tunnels(), e);
-            } catch (java.net.SocketException e) {
-                end = -1; // reset: closed as well
             }
-            assertEquals(-1, end, "the tunnel was cut (no close frame, no more bytes)");
+            // SPEC §4.9: a close frame with status 1001 (going away), unmasked towards a client, then the end
+            assertArrayEquals(new byte[] {(byte) 0x88, 0x02, 0x03, (byte) 0xE9}, ending,
+                    "a 1001 close frame, then nothing more");
         }
         try (RawClient c = new RawClient(proxy.port)) {
             assertEquals(503, c.send("GET /ws2/echo HTTP/1.1\r\nHost: h\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n")

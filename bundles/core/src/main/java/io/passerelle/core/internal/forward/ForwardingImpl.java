@@ -87,16 +87,33 @@ final class ForwardingImpl implements Forwarding {
         return tunnels;
     }
 
+    /** Whether the module is stopping. */
+    boolean closed() {
+        return closed;
+    }
+
     void forget(ProxyExchange p) {
         active.remove(p);
     }
 
+    /**
+     * The module stops (SPEC §4.9): new requests for it get 503; its WebSocket tunnels end with a 1001 close frame
+     * to both ends and its exchanges in flight may finish, until the core's stop deadline ({@code shutdown.timeout});
+     * then whatever is left is cut. Waits on the calling thread, the module's stopping one.
+     */
     @Override
     public void close() {
         closed = true;
         reaping.run();
+        long deadline = core.stopDeadline();
         for (ProxyExchange p : active) {
-            p.shutdown();
+            p.goAway();
+        }
+        if (!NetworkCore.awaitUntil(active::isEmpty, deadline)) {
+            LOG.info("{} exchange(s) or tunnel(s) still open at shutdown.timeout: cut", active.size());
+            for (ProxyExchange p : active) {
+                p.shutdown();
+            }
         }
         pool.closeAll();
     }

@@ -175,6 +175,10 @@ final class ProxyExchange implements ConnectListener, ResponseListener {
             conn = null;
             c.listener(null);
             tunnel = front.tunnel(module.tunnels(), relayed, c.connection(), c.takeLeftover(), tunnelIdleMillis);
+            if (module.closed()) {
+                // upgraded while its module stops: it ends as the module's other tunnels do
+                tunnel.goAway();
+            }
             return;
         }
         ex.response().head(new ResponseHead(head.status(), head.reason(),
@@ -256,7 +260,16 @@ final class ProxyExchange implements ConnectListener, ResponseListener {
         module.forget(this);
     }
 
-    /** The module that forwarded it is stopping: its tunnel closes, an unanswered request gets 503. */
+    /** The module that forwarded it is stopping gracefully: its tunnel goes away; a request in flight goes on. */
+    void goAway() {
+        front.context().execute(() -> {
+            if (tunnel != null) {
+                tunnel.goAway();
+            }
+        });
+    }
+
+    /** The module that forwarded it is stopping and its time is up: its tunnel closes, an unanswered request gets 503. */
     void shutdown() {
         front.context().execute(() -> {
             if (tunnel != null) {

@@ -36,4 +36,36 @@ public final class ClientConnections {
     public int count() {
         return open.size();
     }
+
+    /**
+     * Client connections of {@code listener} (of every listener when null) close: at once between requests,
+     * after the exchange under way otherwise. Tunnels are no longer counted here.
+     */
+    public void drain(String listener) {
+        for (FrontHandler h : open.values()) {
+            if (listener == null || listener.equals(h.client().listener())) {
+                h.connection().context().execute(h::drain);
+            }
+        }
+    }
+
+    /** Closes the client connections of {@code listener} at once. */
+    public void close(String listener) {
+        for (FrontHandler h : open.values()) {
+            if (listener.equals(h.client().listener())) {
+                h.connection().close();
+            }
+        }
+    }
+
+    /** How many client connections of {@code listener} are open (not counting tunnels). */
+    public int count(String listener) {
+        int n = 0;
+        for (FrontHandler h : open.values()) {
+            if (listener.equals(h.client().listener())) {
+                n++;
+            }
+        }
+        return n;
+    }
 }

@@ -39,6 +39,8 @@ final class FrontHandler implements Protocol {
     private boolean closing;
     private boolean inputClosed;
     private boolean handedOver;
+    /** The proxy is stopping: the exchange under way finishes, then the connection closes. */
+    private boolean draining;
     private long deadline;
     private boolean headDeadline;
 
@@ -185,7 +187,23 @@ final class FrontHandler implements Protocol {
     }
 
     boolean acceptsMore() {
-        return !inputClosed && !closing;
+        return !inputClosed && !closing && !draining;
+    }
+
+    /**
+     * The listener stops (SPEC §4.9): a connection between requests closes now; one with an exchange under way
+     * closes once it is over (its response says {@code Connection: close} unless already sent). Runs in the
+     * connection's context.
+     */
+    void drain() {
+        if (closing || handedOver) {
+            return;
+        }
+        draining = true;
+        if (exchange == null) {
+            closing = true;
+            conn.close();
+        }
     }
 
     /** The current exchange is over: the connection goes on with the next request, or closes. */
@@ -196,7 +214,7 @@ final class FrontHandler implements Protocol {
         if (handedOver) {
             return;
         }
-        if (!keepAlive || inputClosed) {
+        if (!keepAlive || inputClosed || draining) {
             closing = true;
             conn.suspendRead();
             conn.closeWhenFlushed();

@@ -138,7 +138,8 @@ public final class HttpExchange implements RoutedExchange, Tunnel.Owner {
             route.stats().tunnelOpened();
         }
         tunnel = tunnels.open(this, route == null ? "(rewrite)" : route.name(), route == null ? 0 : route.generation(),
-                conn.connection(), fromClient, backend, fromBackend, idleMillis);
+                conn.connection(), fromClient, backend, fromBackend, idleMillis,
+                "websocket".equalsIgnoreCase(head.headers().get("Upgrade")));
         return tunnel;
     }
 

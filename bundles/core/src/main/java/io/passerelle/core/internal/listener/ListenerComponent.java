@@ -117,6 +117,12 @@ public final class ListenerComponent {
         registry.put(name, runtime);
     }
 
+    /**
+     * The listener is removed, or the core stops (SPEC §4.9): it stops accepting at once; its connections between
+     * requests close, those with an exchange under way close once it is over, and what is still open at the
+     * core's stop deadline ({@code shutdown.timeout}) is cut. Tunnels are not its to end: their routes' modules
+     * end them when they stop, and a tunnel outlives the removal of the listener it came through.
+     */
     @Deactivate
     public synchronized void deactivate() {
         if (registeredAs != null) {
@@ -124,10 +130,17 @@ public final class ListenerComponent {
         }
         if (runtime != null && runtime.acceptor() != null) {
             NioSocketAcceptor acceptor = runtime.acceptor();
-            acceptor.setCloseOnDeactivation(true);
+            String name = runtime.name();
             acceptor.unbind();
+            connections.drain(name);
+            if (!NetworkCore.awaitUntil(() -> connections.count(name) == 0, core.stopDeadline())) {
+                LOG.info("Listener {}: {} connection(s) still busy at shutdown.timeout: cut", name,
+                        connections.count(name));
+                connections.close(name);
+            }
             acceptor.dispose(false);
-            LOG.info("Listener {} closed", runtime.name());
+            LOG.info("Listener {} closed", name);
         }
     }
+
 }

@@ -22,6 +22,16 @@ public final class ListenerRegistry {
         listeners.remove(name, rt);
     }
 
+    /** Every listener stops accepting (the framework is stopping); the connections they accepted go on. */
+    void stopAccepting() {
+        listeners.values().forEach(rt -> {
+            var acceptor = rt.acceptor();
+            if (acceptor != null) {
+                acceptor.unbind();
+            }
+        });
+    }
+
     public List<ProxyStatus.ListenerView> views() {
         List<ProxyStatus.ListenerView> out = new ArrayList<>();
         listeners.forEach((name, rt) -> {

@@ -11,4 +11,9 @@ public @interface CoreConfig {
     @AttributeDefinition(name = "io.threads", description = "MINA I/O processor threads shared by every listener and "
             + "backend connection; 0 is the number of cores. Read when the core starts")
     int io_threads() default 0;
+
+    @AttributeDefinition(name = "shutdown.timeout", description = "On stop (bin/stop, a module's or the core's): "
+            + "how long in-flight exchanges may take to finish before they are cut; WebSocket tunnels end with a "
+            + "1001 close frame within it")
+    String shutdown_timeout() default "30s";
 }

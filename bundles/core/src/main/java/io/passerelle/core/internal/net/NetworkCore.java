@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 import javax.net.ssl.SSLContext;
 
@@ -78,6 +79,9 @@ public final class NetworkCore {
     private final TlsFailures tlsFailures = new TlsFailures();
 
     private final int ioThreads;
+    private volatile long shutdownTimeoutMillis = 30_000;
+    /** When the framework began to stop (System.nanoTime() + shutdown.timeout then), or 0 while it runs. */
+    private volatile long stopDeadline;
     /** The effective configuration in force: an update equal to it is a no-op (SPEC §8). */
     private Map<String, String> applied;
 
@@ -92,9 +96,10 @@ public final class NetworkCore {
         int n = 0;
         try {
             n = c.integer("io.threads", 0, 1024);
+            shutdownTimeoutMillis = c.duration("shutdown.timeout");
             applied = c.effective();
         } catch (ConfigException e) {
-            LOG.error(e.describe(c.origin()) + "; starting with the number of cores");
+            LOG.error(e.describe(c.origin()) + "; starting with the defaults");
         }
         ioThreads = n == 0 ? Runtime.getRuntime().availableProcessors() : n;
         processors = new ProcessorPool(ioThreads);
@@ -247,6 +252,7 @@ public final class NetworkCore {
         }
         try {
             int n = c.integer("io.threads", 0, 1024);
+            shutdownTimeoutMillis = c.duration("shutdown.timeout");
             applied = effective;
             int wanted = n == 0 ? Runtime.getRuntime().availableProcessors() : n;
             if (wanted != ioThreads) {
@@ -256,6 +262,48 @@ public final class NetworkCore {
         } catch (ConfigException e) {
             LOG.error(e.describe(c.origin()));
         }
+    }
+
+    // ---- graceful stop (SPEC §4.9)
+
+    /** The framework is stopping: every graceful stop from now on ends at the same deadline. */
+    public void beginStop() {
+        if (stopDeadline == 0) {
+            stopDeadline = System.nanoTime() + shutdownTimeoutMillis * 1_000_000L;
+        }
+    }
+
+    /** Whether the framework is stopping. */
+    public boolean stopping() {
+        return stopDeadline != 0;
+    }
+
+    /**
+     * When what is in flight must be over for a stop that begins now (System.nanoTime()): {@code shutdown.timeout}
+     * from now, or from when the framework began to stop.
+     */
+    public long stopDeadline() {
+        long d = stopDeadline;
+        return d != 0 ? d : System.nanoTime() + shutdownTimeoutMillis * 1_000_000L;
+    }
+
+    /**
+     * Waits, on the calling thread (a stopping component's, never an I/O thread), until {@code done} holds or the
+     * deadline passes. @return whether it holds
+     */
+    public static boolean awaitUntil(BooleanSupplier done, long deadlineNanos) {
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() - deadlineNanos >= 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return done.getAsBoolean();
+            }
+        }
+        return true;
     }
 
     @Deactivate

@@ -6,13 +6,16 @@ import java.nio.ByteBuffer;
 import io.passerelle.api.ProxyStatus;
 import io.passerelle.core.internal.net.Connection;
 import io.passerelle.core.internal.net.Protocol;
+import io.passerelle.core.internal.net.SerialContext;
 
 /**
  * A byte tunnel between a client connection and a backend connection after a {@code 101}. Opening it switches
  * both connections to one {@link Side} each; from then on every byte read on one side is written to the other,
  * with watermark backpressure (a side whose peer is behind stops reading until the peer drains). A FIN from one
  * side is passed on once what preceded it is written, while the other direction goes on; the tunnel closes when
- * both sides have ended, either side closes, or it is idle too long. Runs in the client connection's context.
+ * both sides have ended, either side closes, or it is idle too long. A WebSocket tunnel follows the frame
+ * boundaries of both directions ({@link FrameBoundaries}) so that a stop can end it with a close frame of its own
+ * ({@link #goAway()}). Runs in the client connection's context.
  */
 public final class Tunnel {
 
@@ -30,22 +33,26 @@ public final class Tunnel {
     private final long openedAt = System.currentTimeMillis();
     private final Side client;
     private final Side backend;
+    private final boolean websocket;
     private boolean closed;
 
     /**
      * @param route      the route it opened under ({@code (rewrite)} for a hook's decision)
      * @param generation that route's generation
      * @param idleMillis silence in both directions that closes it (0: none)
+     * @param websocket  whether the upgrade was {@code websocket}: its frames are followed, so that it can be
+     *                   ended with a close frame of the proxy's own ({@link #goAway()})
      */
     Tunnel(Tunnels registry, Owner owner, String route, long generation, Connection clientConnection,
-            Connection backendConnection, long idleMillis) {
+            Connection backendConnection, long idleMillis, boolean websocket) {
         this.registry = registry;
         this.owner = owner;
         this.route = route;
         this.generation = generation;
         this.idleMillis = idleMillis;
-        this.client = new Side(clientConnection);
-        this.backend = new Side(backendConnection);
+        this.websocket = websocket;
+        this.client = new Side(clientConnection, websocket, true);
+        this.backend = new Side(backendConnection, websocket, false);
         client.peer = backend;
         backend.peer = client;
     }
@@ -73,18 +80,44 @@ public final class Tunnel {
     /** One connection of the tunnel: what it reads goes to its peer. */
     private final class Side implements Protocol {
         final Connection self;
+        /** The frames of what this side sends, for a WebSocket tunnel; null for any other. */
+        final FrameBoundaries frames;
+        /** Whether this side is a client, whose peer is a server: frames towards a server are masked. */
+        final boolean towardsServer;
         Side peer;
         long bytes;
         boolean ended;
+        /** {@link #goAway()} was asked: the frame under way is relayed, then a 1001 close frame, then nothing. */
+        boolean goingAway;
+        /** The 1001 close frame went to the peer in place of anything more from this side. */
+        boolean goneAway;
 
-        Side(Connection self) {
+        Side(Connection self, boolean websocket, boolean isClient) {
             this.self = self;
+            this.frames = websocket ? new FrameBoundaries() : null;
+            this.towardsServer = isClient;
         }
 
         @Override
         public void onData(ByteBuffer data) {
-            if (closed) {
+            if (closed || goneAway) {
                 return;
+            }
+            if (frames != null) {
+                if (goingAway) {
+                    int n = frames.toNextBoundary(data);
+                    data.limit(data.position() + n);
+                    bytes += n;
+                    boolean writable = peer.self.write(data);
+                    if (frames.atBoundary()) {
+                        sendGoingAway();
+                    } else if (!writable) {
+                        self.suspendRead();
+                        peer.self.whenDrained(self::resumeRead);
+                    }
+                    return;
+                }
+                frames.follow(data);
             }
             bytes += data.remaining();
             if (!peer.self.write(data)) {
@@ -97,6 +130,10 @@ public final class Tunnel {
         @Override
         public void onInputClosed() {
             ended = true;
+            if (goingAway && !goneAway) {
+                // cut short in the middle of a frame: the peer gets the FIN instead of a close frame
+                goneAway = true;
+            }
             if (peer.ended) {
                 close();
             } else {
@@ -107,6 +144,33 @@ public final class Tunnel {
         @Override
         public void onClosed() {
             close();
+        }
+
+        /** Ends what this side sends to its peer with a 1001 close frame at the next frame boundary. */
+        void goAway() {
+            if (goingAway) {
+                return;
+            }
+            goingAway = true;
+            if (ended) {
+                // its FIN went (or goes) to the peer: no frame can follow it
+                goneAway = true;
+                if (peer.goneAway) {
+                    close();
+                }
+            } else if (frames.atBoundary()) {
+                sendGoingAway();
+            }
+            // else the frame under way is relayed to its end first (the caller's deadline bounds how long)
+        }
+
+        private void sendGoingAway() {
+            goneAway = true;
+            self.suspendRead();
+            peer.self.write(FrameBoundaries.goingAway(towardsServer));
+            if (peer.goneAway) {
+                close();
+            }
         }
 
         /** Once a second while this side is quiet: close after the idle timeout of both sides. */
@@ -138,6 +202,33 @@ public final class Tunnel {
     /** Bytes relayed to the client. */
     public long bytesToClient() {
         return backend.bytes;
+    }
+
+    /**
+     * Ends the tunnel gracefully (SPEC §4.9): a WebSocket tunnel sends a close frame with status 1001 (going
+     * away) to both ends, each at a frame boundary of what it was being sent, then closes once they are written;
+     * any other tunnel closes at once. Runs in the tunnel's context.
+     */
+    public void goAway() {
+        if (closed) {
+            return;
+        }
+        if (!websocket) {
+            abort();
+            return;
+        }
+        client.goAway();
+        backend.goAway();
+    }
+
+    /** The context it runs in: its client connection's. */
+    public SerialContext context() {
+        return client.self.context();
+    }
+
+    /** Whether it has closed. */
+    public boolean isClosed() {
+        return closed;
     }
 
     /** Ends the tunnel at once (its module stops). */

@@ -22,10 +22,11 @@ public final class Tunnels {
      *
      * @param fromClient  what the client sent after its upgrade request, or null
      * @param fromBackend what the backend sent after its {@code 101} head, or null
+     * @param websocket   whether the protocol switched to is {@code websocket}
      */
     public Tunnel open(Tunnel.Owner owner, String route, long generation, Connection client, ByteBuffer fromClient,
-            Connection backend, ByteBuffer fromBackend, long idleMillis) {
-        Tunnel t = new Tunnel(this, owner, route, generation, client, backend, idleMillis);
+            Connection backend, ByteBuffer fromBackend, long idleMillis, boolean websocket) {
+        Tunnel t = new Tunnel(this, owner, route, generation, client, backend, idleMillis, websocket);
         open.add(t);
         t.start(fromClient, fromBackend);
         return t;
@@ -33,6 +34,18 @@ public final class Tunnels {
 
     void remove(Tunnel t) {
         open.remove(t);
+    }
+
+    /** Ends every open tunnel gracefully ({@link Tunnel#goAway()}), each in its own context. */
+    public void goAwayAll() {
+        for (Tunnel t : open) {
+            t.context().execute(t::goAway);
+        }
+    }
+
+    /** How many tunnels are open. */
+    public int count() {
+        return open.size();
     }
 
     /** The open tunnels, oldest first. */
