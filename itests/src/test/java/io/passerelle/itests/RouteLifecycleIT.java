@@ -191,6 +191,59 @@ public class RouteLifecycleIT extends PasserelleTestSupport {
             karafLogLines(l -> l.contains("GET /t7/logged")).isEmpty());
     }
 
+    /**
+     * Issue 11: with {@code access.log.format = extended} in etc/io.passerelle.core.cfg, each line goes on with the
+     * route, the backend, the upstream and total times, and a tunnel's line (written when it closes) with its
+     * duration and the bytes each way.
+     */
+    @Test
+    public void theExtendedAccessLogSaysRouteBackendTimesAndTunnelFigures() throws Exception {
+        TestBackend a = startBackend("A");
+        WsEchoBackend echo = WsEchoBackend.echo("log");
+        java.nio.file.Path core = karafEtc().resolve("io.passerelle.core.cfg");
+        String original = java.nio.file.Files.readString(core);
+        try {
+            writeCfg("io.passerelle.route-t9.cfg", "path", "/t9/", "url", a.url());
+            writeCfg("io.passerelle.route-t9ws.cfg", "path", "/t9ws/", "url", echo.url());
+            java.nio.file.Files.writeString(core, original + "\naccess.log.format = extended\n");
+            java.nio.file.Path accessLog = karafLog().getParent().resolve("passerelle-access.log");
+            java.util.regex.Pattern http = java.util.regex.Pattern.compile("^127\\.0\\.0\\.1 - - \\[[^]]+\\] "
+                + "\"GET /t9/ext HTTP/1\\.1\" 200 \\d+ \"-\" \"[^\"]*\" route=t9 backend=http://127\\.0\\.0\\.1:"
+                + a.port() + " upstream=\\d+\\.\\d{3} total=\\d+\\.\\d{3}$");
+            // the file watcher applies the key within a second or two: ask until a line has the fields
+            await("an extended line for GET /t9/ext in " + accessLog, () -> {
+                awaitHttp("/t9/ext", 200, a.bodyFor("/ext"));
+                return java.nio.file.Files.readAllLines(accessLog).stream().anyMatch(l -> http.matcher(l).matches());
+            });
+
+            try (RawWebSocket ws = RawWebSocket.open(listenerPort(), "/t9ws/x", 0, 10_000)) {
+                assertEquals(101, ws.status());
+                ws.sendText("0123456789");
+                assertEquals("0123456789", new String(ws.readFrame().payload(), java.nio.charset.StandardCharsets.UTF_8));
+                ws.sendClose(1000);
+                ws.readFrame();
+            }
+            java.util.regex.Pattern tunnel = java.util.regex.Pattern.compile("^127\\.0\\.0\\.1 - - \\[[^]]+\\] "
+                + "\"GET /t9ws/x HTTP/1\\.1\" 101 \\d+ \"-\" \"[^\"]*\" route=t9ws backend=http://127\\.0\\.0\\.1:"
+                + echo.port() + " upstream=\\d+\\.\\d{3} total=\\d+\\.\\d{3} tunnel=\\d+\\.\\d{3} in=(\\d+) out=(\\d+)$");
+            try {
+                await("the tunnel's extended line when it closed", () -> java.nio.file.Files.readAllLines(accessLog)
+                    .stream().anyMatch(l -> tunnel.matcher(l).matches()));
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; the lines of /t9ws/:\n" + String.join("\n",
+                    java.nio.file.Files.readAllLines(accessLog).stream().filter(l -> l.contains("/t9ws/")).toList()), e);
+            }
+            java.util.regex.Matcher m = java.nio.file.Files.readAllLines(accessLog).stream().map(tunnel::matcher)
+                .filter(java.util.regex.Matcher::matches).findFirst().orElseThrow();
+            // the client sent a 16-byte text frame and an 8-byte close frame; got a 12-byte echo and a close back
+            assertEquals("bytes from the client", 24, Long.parseLong(m.group(1)));
+            assertTrue("bytes to the client: " + m.group(2), Long.parseLong(m.group(2)) >= 12);
+        } finally {
+            java.nio.file.Files.writeString(core, original);
+            echo.close();
+        }
+    }
+
     @Test
     public void aRouteWhoseSchemeHasNoHandlerAnswers503AndShowsTheFeatureItWaitsFor() throws Exception {
         // without the balancer module, balancer:// has no handler

@@ -1067,6 +1067,62 @@ public class WsTunnelIT extends PasserelleTestSupport {
         deleteCfg("io.passerelle.route-h7.cfg");
     }
 
+    /**
+     * SPEC 4.10 and issue 11: proxy:import-httpd on the seed configurations of SPEC 9 (mod_proxy_wstunnel's
+     * examples: ProxyPass, ProxyPassMatch and the Upgrade rewrite, with this test's backend for their hosts, in a
+     * VirtualHost) writes files that, in etc/, serve the same WebSocket cases as hand-written routes; --dry-run
+     * writes nothing, and a second import leaves the files alone.
+     */
+    @Test
+    public void importHttpdOfTheSeedConfigurationsServesTheSameWebSockets() throws Exception {
+        WsEchoBackend echo = wsEchoBackend("I1");
+        String ws = "ws://127.0.0.1:" + echo.port() + "/";
+        Path conf = Files.createTempFile("httpd-seed", ".conf");
+        Files.writeString(conf, String.join("\n",
+            "<VirtualHost *:80>",
+            "    ProxyPass \"/imp-ws2/\" \"" + ws + "\"",
+            "    ProxyPassMatch ^/(impApp/ws)$ " + ws + "$1",
+            "    RewriteEngine on",
+            "    RewriteCond %{HTTP:Upgrade} websocket [NC]",
+            "    RewriteCond %{HTTP:Connection} upgrade [NC]",
+            "    RewriteRule ^/imp-rw/(.*) \"" + ws + "$1\" [P,L]",
+            "</VirtualHost>", ""));
+        List<String> files = List.of("io.passerelle.route-imp-ws2.cfg", "io.passerelle.route-impApp-ws.cfg",
+            "io.passerelle.rewrite-httpd.cfg");
+        try {
+            String dry = executeCommand("proxy:import-httpd --dry-run " + conf);
+            assertTrue(dry, dry.contains("--- etc/io.passerelle.route-imp-ws2.cfg (would be written)"));
+            assertTrue(dry, dry.contains("line 1: <VirtualHost: read as if its directives stood at the top level"));
+            for (String f : files) {
+                assertTrue("--dry-run writes nothing: " + f, !Files.exists(karafEtc().resolve(f)));
+            }
+
+            String out = executeCommand("proxy:import-httpd " + conf);
+            assertTrue(out, out.contains("3 file(s): 3 written, 0 left alone"));
+            RawWebSocket viaPass = awaitEchoingTunnel("/imp-ws2/x", echo);
+            closeAfter.add(viaPass);
+            assertEcho(viaPass, "through the imported ProxyPass");
+            RawWebSocket viaMatch = awaitEchoingTunnel("/impApp/ws", echo);
+            closeAfter.add(viaMatch);
+            assertEcho(viaMatch, "through the imported ProxyPassMatch");
+            RawWebSocket viaRewrite = awaitEchoingTunnel("/imp-rw/y", echo);
+            closeAfter.add(viaRewrite);
+            assertEcho(viaRewrite, "through the imported RewriteRule [P]");
+            List<String> paths = echo.paths();
+            assertTrue("the backend saw what httpd would send it: " + paths,
+                paths.contains("/x") && paths.contains("/impApp/ws") && paths.contains("/y"));
+
+            String again = executeCommand("proxy:import-httpd " + conf);
+            assertTrue(again, again.contains("(exists: left alone (--force overwrites it))")
+                && again.contains("3 file(s): 0 written, 3 left alone"));
+        } finally {
+            for (String f : files) {
+                deleteCfg(f);
+            }
+            Files.deleteIfExists(conf);
+        }
+    }
+
     /** SPEC 4.9: a close frame with status 1001 (going away), then the end of the connection. */
     private static String goingAwayThenEnd(RawWebSocket tunnel) throws IOException {
         RawWebSocket.Frame frame = tunnel.readFrame();

@@ -80,6 +80,7 @@ final class ProxyExchange implements ConnectListener, ResponseListener {
 
     void start() {
         ex.onComplete(this::completed);
+        front.upstreamStarted(target.url());
         HttpClientConnection pooled = module.pool().take(key, front.context(), this);
         if (pooled != null) {
             reused = true;
@@ -169,6 +170,7 @@ final class ProxyExchange implements ConnectListener, ResponseListener {
                 return;
             }
             finished = true;
+            front.upstreamEnded();
             ResponseHead relayed = new ResponseHead(101, head.reason(),
                     ResponseHeaders.forClient(head.headers(), ex.request(), ex.client(), target, settings.via(), true));
             HttpClientConnection c = conn;
@@ -197,6 +199,7 @@ final class ProxyExchange implements ConnectListener, ResponseListener {
     @Override
     public void onEnd() {
         finished = true;
+        front.upstreamEnded();
         HttpClientConnection c = conn;
         conn = null;
         if (c != null) {
@@ -232,6 +235,7 @@ final class ProxyExchange implements ConnectListener, ResponseListener {
 
     private void fail(int status, String reason) {
         finished = true;
+        front.upstreamEnded();
         closeBackend();
         if (!ex.isDone()) {
             if (ex.response().isCommitted()) {

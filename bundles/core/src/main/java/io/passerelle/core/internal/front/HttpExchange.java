@@ -1,5 +1,6 @@
 package io.passerelle.core.internal.front;
 
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,10 @@ public final class HttpExchange implements RoutedExchange, Tunnel.Owner {
     private List<Runnable> completion;
     private Route route;
     private Tunnel tunnel;
+    /** The backend URL the exchange was forwarded to (a balancer's member), for the extended access log. */
+    private URI backend;
+    private long upstreamStartNanos;
+    private long upstreamNanos = -1;
     private boolean done;
 
     HttpExchange(FrontHandler conn, FrontRequest front) {
@@ -151,6 +156,19 @@ public final class HttpExchange implements RoutedExchange, Tunnel.Owner {
         end(false);
     }
 
+    /** The forwarding engine sends the request to {@code url} (for a balancer route, the member chosen). */
+    public void upstreamStarted(URI url) {
+        backend = url;
+        upstreamStartNanos = System.nanoTime();
+    }
+
+    /** The backend's answer ended (or failed, or switched to a tunnel). */
+    public void upstreamEnded() {
+        if (upstreamStartNanos != 0 && upstreamNanos < 0) {
+            upstreamNanos = System.nanoTime() - upstreamStartNanos;
+        }
+    }
+
     // ---- the end
 
     /** Whether the connection may carry another request after this one, as far as the request goes. */
@@ -192,9 +210,29 @@ public final class HttpExchange implements RoutedExchange, Tunnel.Owner {
         if (log.enabled()) {
             RequestHead r = front.head();
             log.log(conn.client(), r, tunnel != null ? 101 : response.isCommitted() ? response.status() : 0,
-                    bytesToClient(), startMillis);
+                    bytesToClient(), startMillis, log.extended() ? extendedFields() : null);
         }
         return true;
+    }
+
+    /** {@code route=NAME backend=URL upstream=SECONDS total=SECONDS [tunnel=SECONDS in=BYTES out=BYTES]}. */
+    private String extendedFields() {
+        upstreamEnded();
+        long totalMillis = System.currentTimeMillis() - startMillis;
+        StringBuilder b = new StringBuilder(96).append(" route=")
+                .append(route != null ? route.name() : tunnel != null || backend != null ? "(rewrite)" : "-")
+                .append(" backend=").append(backend == null ? "-" : backend.getScheme() + "://" + backend.getRawAuthority())
+                .append(" upstream=").append(upstreamNanos < 0 ? "-" : seconds(upstreamNanos / 1_000_000L))
+                .append(" total=").append(seconds(totalMillis));
+        if (tunnel != null) {
+            b.append(" tunnel=").append(seconds(tunnel.ageMillis())).append(" in=").append(tunnel.bytesFromClient())
+                    .append(" out=").append(tunnel.bytesToClient());
+        }
+        return b.toString();
+    }
+
+    private static String seconds(long millis) {
+        return millis / 1000 + "." + (millis % 1000 < 100 ? millis % 1000 < 10 ? "00" : "0" : "") + millis % 1000;
     }
 
     RequestBody body() {

@@ -2,6 +2,7 @@ package io.passerelle.core.internal.net;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 
 /** Metatype of {@code io.passerelle.core} (SPEC §4.7). */
 @ObjectClassDefinition(id = NetworkCore.PID, name = "Passerelle core",
@@ -16,4 +17,10 @@ public @interface CoreConfig {
             + "how long in-flight exchanges may take to finish before they are cut; WebSocket tunnels end with a "
             + "1001 close frame within it")
     String shutdown_timeout() default "30s";
+
+    @AttributeDefinition(name = "access.log.format", description = "combined: Apache's combined format; extended: "
+            + "combined followed by the route, the backend (for a balancer route, the member chosen), the upstream "
+            + "and total times in seconds, and for a tunnel its duration and the bytes each way, written when it closes",
+            options = {@Option(value = "combined"), @Option(value = "extended")})
+    String access_log_format() default "combined";
 }

@@ -246,6 +246,11 @@ public final class Tunnel {
         return openedAt;
     }
 
+    /** How long it has been open. */
+    public long ageMillis() {
+        return System.currentTimeMillis() - openedAt;
+    }
+
     private static String address(InetSocketAddress a) {
         return a == null ? "-" : a.getAddress().getHostAddress() + ":" + a.getPort();
     }
