@@ -1134,6 +1134,137 @@ public class WsTunnelIT extends PasserelleTestSupport {
         return "1001, then " + end;
     }
 
+    // ================================================================== reconfiguration under load
+
+    private static final int SOAK_TUNNELS = 500;
+    private static final Duration SOAK = Duration.ofMinutes(2);
+
+    /**
+     * Issue 11 and SPEC 8 ("nothing is lost on reconfiguration"): two minutes of HTTP load and 500 open WebSocket
+     * tunnels (each echoing in turn) while the test performs at least 50 reconfigurations (routes added, edited and
+     * removed, the loaded HTTP route itself edited, a balancer, a rewrite set, a listener that carries none of the
+     * traffic) and 10 uninstall/install cycles of modules that carry none of it (passerelle-rewrite and
+     * passerelle-balancer). No request fails, no tunnel breaks, and proxy:routes counts what the load sent.
+     */
+    @Test
+    public void reconfigurationUnderLoadDropsNoRequestAndNoTunnel() throws Exception {
+        TestBackend http = startBackend("S1");
+        WsEchoBackend echo = wsEchoBackend("S2");
+        writeCfg("io.passerelle.route-soak-h.cfg", "path", "/soak-h/", "url", http.url(), "timeout", "60s");
+        writeCfg("io.passerelle.route-soak-ws.cfg", "path", "/soak-ws/", "url", echo.url());
+        int port = listenerPort();
+        awaitHttp("/soak-h/warm", 200, http.bodyFor("/warm"));
+        List<RawWebSocket> tunnels = new ArrayList<>();
+        for (int i = 0; i < SOAK_TUNNELS; i++) {
+            RawWebSocket ws = RawWebSocket.open(port, "/soak-ws/t" + i, 0, READ_TIMEOUT_MS);
+            closeAfter.add(ws);
+            assertEquals("tunnel " + i + ": " + ws.describe(), 101, ws.status());
+            tunnels.add(ws);
+        }
+        long requestsBefore = Long.parseLong(tableRow(executeCommand("proxy:routes soak-h"), 0, "soak-h").get(6));
+
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger httpOk = new AtomicInteger();
+        AtomicInteger httpSent = new AtomicInteger();
+        AtomicInteger echoes = new AtomicInteger();
+        Queue<String> failures = new ConcurrentLinkedQueue<>();
+        List<Thread> load = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            int thread = t;
+            load.add(new Thread(() -> {
+                for (int i = 0; !stop.get(); i++) {
+                    String path = "/soak-h/" + thread + "-" + i;
+                    httpSent.incrementAndGet();
+                    try {
+                        HttpResult r = RawHttp.exchange(port, "GET", path, null);
+                        if (r.status() == 200 && r.body().equals(http.bodyFor("/" + thread + "-" + i))) {
+                            httpOk.incrementAndGet();
+                        } else if (failures.size() < 10) {
+                            failures.add("GET " + path + ": " + r);
+                        }
+                    } catch (IOException e) {
+                        if (failures.size() < 10) {
+                            failures.add("GET " + path + ": " + e);
+                        }
+                    }
+                }
+            }, "soak-http-" + t));
+        }
+        load.add(new Thread(() -> {
+            for (int i = 0; !stop.get(); i++) {
+                RawWebSocket ws = tunnels.get(i % SOAK_TUNNELS);
+                String text = "m" + i;
+                try {
+                    ws.sendText(text);
+                    RawWebSocket.Frame f = ws.readFrame();
+                    if (f != null && text.equals(f.text())) {
+                        echoes.incrementAndGet();
+                    } else if (failures.size() < 10) {
+                        failures.add("tunnel " + (i % SOAK_TUNNELS) + ": " + f);
+                    }
+                } catch (IOException e) {
+                    if (failures.size() < 10) {
+                        failures.add("tunnel " + (i % SOAK_TUNNELS) + ": " + e);
+                    }
+                }
+            }
+        }, "soak-ws"));
+        load.forEach(Thread::start);
+
+        int reconfigurations = 0;
+        int cycles = 0;
+        long start = System.nanoTime();
+        try {
+            // two minutes at least, and until the 50 reconfigurations and 10 cycles are done (bounded)
+            for (int i = 0; (System.nanoTime() - start < SOAK.toNanos() || reconfigurations < 50 || cycles < 10)
+                && System.nanoTime() - start < SOAK.multipliedBy(3).toNanos(); i++) {
+                switch (i % 6) {
+                    case 0 -> writeCfg("io.passerelle.route-soak-o" + (i % 4) + ".cfg", "path", "/soak-o" + i + "/",
+                        "url", http.url());
+                    case 1 -> writeCfg("io.passerelle.route-soak-h.cfg", "path", "/soak-h/", "url", http.url(),
+                        "timeout", (60 + i % 2) + "s");
+                    case 2 -> writeCfg("io.passerelle.balancer-soak-b.cfg", "members", http.url() + " loadfactor="
+                        + (1 + i % 5));
+                    case 3 -> writeCfg("io.passerelle.rewrite-soak-r.cfg", "rules",
+                        "RewriteEngine on \\\n RewriteRule ^/soak-gone" + i + "$ - [G]");
+                    case 4 -> writeCfg("io.passerelle.listener-soak-l.cfg", "port", "0", "host", "127.0.0.1",
+                        "header.max.count", Integer.toString(50 + i));
+                    default -> deleteCfg("io.passerelle.route-soak-o" + ((i + 2) % 4) + ".cfg");
+                }
+                reconfigurations++;
+                if (i % 5 == 4 && cycles < 10) {
+                    String feature = cycles % 2 == 0 ? "passerelle-rewrite" : "passerelle-balancer";
+                    executeCommand("feature:uninstall -r " + feature);
+                    executeCommand("feature:install -r " + feature);
+                    cycles++;
+                }
+            }
+        } finally {
+            stop.set(true);
+            for (Thread t : load) {
+                t.join(60_000);
+            }
+        }
+        deleteCfg("io.passerelle.listener-soak-l.cfg");
+
+        System.out.println("[WsTunnelIT] reconfiguration soak: " + reconfigurations + " reconfigurations, " + cycles
+            + " uninstall/install cycles, " + httpOk.get() + " of " + httpSent.get() + " GETs answered, "
+            + echoes.get() + " echoes over " + SOAK_TUNNELS + " tunnels; failures " + failures);
+        assertTrue("at least 50 reconfigurations: " + reconfigurations, reconfigurations >= 50);
+        assertEquals("uninstall/install cycles", 10, cycles);
+        assertEquals("failures: " + failures, List.of(), List.copyOf(failures));
+        assertEquals("every GET answered", httpSent.get(), httpOk.get());
+        assertTrue("the tunnels echoed throughout: " + echoes.get(), echoes.get() > SOAK_TUNNELS);
+        for (int i = 0; i < SOAK_TUNNELS; i++) {
+            assertEcho(tunnels.get(i), "still open " + i);
+        }
+        List<String> row = tableRow(executeCommand("proxy:routes soak-ws"), 0, "soak-ws");
+        assertEquals("proxy:routes counts the open tunnels", Integer.toString(SOAK_TUNNELS), row.get(7));
+        long requests = Long.parseLong(tableRow(executeCommand("proxy:routes soak-h"), 0, "soak-h").get(6));
+        assertEquals("proxy:routes counts the GETs the load sent", httpSent.get(), requests - requestsBefore);
+        assertEquals("the WebSocket backend saw no error: " + echo.errors(), 0, echo.errors().size());
+    }
+
     /** GETs an http route over and over (about 50 a second) until told to stop, counting what it answers. */
     private final class HttpWatch implements Runnable {
         final AtomicBoolean stop = new AtomicBoolean();
