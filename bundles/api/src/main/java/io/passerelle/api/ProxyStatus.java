@@ -1,6 +1,7 @@
 package io.passerelle.api;
 
 import java.util.List;
+import java.util.Map;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -31,8 +32,30 @@ public interface ProxyStatus {
             long bytesToBackend, long bytesToClient) {
     }
 
+    /**
+     * Request latencies of a route: percentiles, and Prometheus-style cumulative buckets ({@code counts[i]}
+     * exchanges took at most {@code bounds[i]} seconds).
+     */
+    record Latency(long count, double sumSeconds, double p50, double p95, double p99, double[] bounds, long[] counts) {
+    }
+
+    /**
+     * A route's figures for status pages and metrics, over all its generations.
+     *
+     * @param responses   exchanges ended, by status code (101 for a tunnel; 0 when nothing was answered)
+     * @param bytesIn     body (or tunnel) bytes received from clients
+     * @param bytesOut    body (or tunnel) bytes sent to clients
+     * @param latency     of its HTTP exchanges (not its tunnels), from the request head to the response's end
+     */
+    record RouteFigures(String name, long generation, Map<Integer, Long> responses, long errors, long openTunnels,
+            long tunnelsTotal, long bytesIn, long bytesOut, Latency latency) {
+    }
+
     /** Routes in evaluation order. */
     List<RouteView> routes();
+
+    /** The figures of each route, in evaluation order. */
+    List<RouteFigures> routeFigures();
 
     List<ListenerView> listeners();
 

@@ -32,7 +32,7 @@
  * {@code write} belongs to the core from then on. Relaying a received buffer to a write is therefore
  * zero-copy and safe.
  */
-@Version("2.0.0")
+@Version("2.1.0")
 package io.passerelle.api;
 
 import org.osgi.annotation.versioning.Version;

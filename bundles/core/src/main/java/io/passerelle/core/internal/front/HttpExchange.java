@@ -30,6 +30,7 @@ public final class HttpExchange implements RoutedExchange, Tunnel.Owner {
     private final RequestBody body;
     private final ResponseWriter response;
     private final long startMillis = System.currentTimeMillis();
+    private final long startNanos = System.nanoTime();
     private RequestHead request;
     private List<Runnable> completion;
     private Route route;
@@ -197,8 +198,13 @@ public final class HttpExchange implements RoutedExchange, Tunnel.Owner {
             return false;
         }
         done = true;
-        if (route != null && error) {
-            route.stats().countError();
+        int status = tunnel != null ? 101 : response.isCommitted() ? response.status() : 0;
+        if (route != null) {
+            if (error) {
+                route.stats().countError();
+            }
+            route.stats().exchangeEnded(status, System.nanoTime() - startNanos, bytesFromClient(), bytesToClient(),
+                    tunnel != null);
         }
         if (completion != null) {
             for (Runnable r : completion) {
@@ -209,8 +215,7 @@ public final class HttpExchange implements RoutedExchange, Tunnel.Owner {
         AccessLog log = conn.front().accessLog();
         if (log.enabled()) {
             RequestHead r = front.head();
-            log.log(conn.client(), r, tunnel != null ? 101 : response.isCommitted() ? response.status() : 0,
-                    bytesToClient(), startMillis, log.extended() ? extendedFields() : null);
+            log.log(conn.client(), r, status, bytesToClient(), startMillis, log.extended() ? extendedFields() : null);
         }
         return true;
     }

@@ -58,6 +58,17 @@ public final class CoreStatus extends StandardMBean implements ProxyStatus, Prox
     }
 
     @Override
+    public List<RouteFigures> routeFigures() {
+        List<RouteFigures> out = new ArrayList<>();
+        for (Route r : table.routes()) {
+            Route.Stats st = r.stats();
+            out.add(new RouteFigures(r.name(), r.generation(), st.responses(), st.errors(), st.tunnels(),
+                    st.tunnelsTotal(), st.bytesIn(), st.bytesOut(), st.latency()));
+        }
+        return out;
+    }
+
+    @Override
     public List<ListenerView> listeners() {
         return listeners.views();
     }
