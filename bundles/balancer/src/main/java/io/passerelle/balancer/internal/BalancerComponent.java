@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import io.passerelle.common.config.Config;
 import io.passerelle.common.config.ConfigException;
+import io.passerelle.common.config.InForce;
 
 /**
  * One balancer per {@code io.passerelle.balancer} factory configuration. An invalid configuration logs one
@@ -28,8 +29,8 @@ public final class BalancerComponent {
 
     private final BalancerRegistry registry;
     private volatile String pid;
-    /** The effective configuration in force: an update equal to it is a no-op (SPEC §8). */
-    private Map<String, String> applied;
+    /** An update equal to the configuration in force is a no-op (SPEC §8). */
+    private final InForce inForce = new InForce();
 
     @Activate
     public BalancerComponent(@Reference BalancerRegistry registry, BalancerConfig config, Map<String, Object> props) {
@@ -44,14 +45,12 @@ public final class BalancerComponent {
 
     private synchronized void apply(Config c) {
         pid = c.pid();
-        Map<String, String> effective = c.effective();
-        if (effective.equals(applied)) {
-            LOG.debug("{}: updated without an effective change; the balancer keeps its members' state", c.origin());
+        if (inForce.unchanged(c, LOG)) {
             return;
         }
         try {
             registry.put(pid, BalancerSpec.from(c));
-            applied = effective;
+            inForce.taken();
         } catch (ConfigException e) {
             LOG.error(e.describe(c.origin()));
         }

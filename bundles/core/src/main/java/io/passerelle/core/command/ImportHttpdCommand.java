@@ -41,8 +41,8 @@ public class ImportHttpdCommand implements Action {
     public Object execute() throws IOException {
         Path source = Paths.get(file);
         if (!Files.isReadable(source)) {
-            System.err.println("Cannot read " + source.toAbsolutePath());
-            return null;
+            // the shell reports it as the command's error
+            throw new IllegalArgumentException("Cannot read " + source.toAbsolutePath());
         }
         HttpdImport.Result result = HttpdImport.translate(Files.readString(source, StandardCharsets.UTF_8),
                 source.getFileName().toString());

@@ -20,6 +20,7 @@ import io.passerelle.api.ProxyTarget;
 import io.passerelle.api.SchemeHandler;
 import io.passerelle.common.config.Config;
 import io.passerelle.common.config.ConfigException;
+import io.passerelle.common.config.InForce;
 
 /**
  * The {@code http://} and {@code https://} scheme handler (mod_proxy_http), configured by
@@ -36,28 +37,27 @@ public final class HttpSchemeHandler implements SchemeHandler {
 
     private final Forwarding forwarding;
     private volatile ForwardSettings settings;
-    /** The effective configuration in force: an update equal to it is a no-op (SPEC §8). */
-    private Map<String, String> applied;
+    /** An update equal to the configuration in force is a no-op (SPEC §8). */
+    private final InForce inForce = new InForce();
 
     @Activate
     public HttpSchemeHandler(@Reference HttpForwarder forwarder, HttpProxyConfig config, Map<String, Object> props) {
         settings = settings(config, props, defaults());
         forwarding = forwarder.open(settings);
-        applied = Config.of(config, PID, props).effective();
+        inForce.unchanged(Config.of(config, PID, props), LOG);
+        inForce.taken();
     }
 
     @Modified
     synchronized void modified(HttpProxyConfig config, Map<String, Object> props) {
-        Map<String, String> effective = Config.of(config, PID, props).effective();
-        if (effective.equals(applied)) {
-            LOG.debug("{}: updated without an effective change", PID);
+        if (inForce.unchanged(Config.of(config, PID, props), LOG)) {
             return;
         }
         ForwardSettings s = settings(config, props, null);
         if (s != null) {
             settings = s;
             forwarding.update(s);
-            applied = effective;
+            inForce.taken();
         }
     }
 

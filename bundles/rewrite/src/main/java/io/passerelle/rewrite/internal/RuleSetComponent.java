@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import io.passerelle.common.config.Config;
 import io.passerelle.common.config.ConfigException;
+import io.passerelle.common.config.InForce;
 
 /**
  * One rule set per {@code io.passerelle.rewrite} factory configuration. An invalid configuration logs one
@@ -28,8 +29,8 @@ public final class RuleSetComponent {
 
     private final RewriteService service;
     private volatile String pid;
-    /** The effective configuration in force: an update equal to it is a no-op (SPEC §8). */
-    private Map<String, String> applied;
+    /** An update equal to the configuration in force is a no-op (SPEC §8). */
+    private final InForce inForce = new InForce();
 
     @Activate
     public RuleSetComponent(@Reference RewriteService service, RewriteConfig config, Map<String, Object> props) {
@@ -44,14 +45,12 @@ public final class RuleSetComponent {
 
     private synchronized void apply(Config c) {
         pid = c.pid();
-        Map<String, String> effective = c.effective();
-        if (effective.equals(applied)) {
-            LOG.debug("{}: updated without an effective change; the rule set stays as it is", c.origin());
+        if (inForce.unchanged(c, LOG)) {
             return;
         }
         try {
             service.put(RuleSetSource.from(c));
-            applied = effective;
+            inForce.taken();
         } catch (ConfigException e) {
             LOG.error(e.describe(c.origin()));
         }

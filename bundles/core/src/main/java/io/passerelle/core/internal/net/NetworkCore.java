@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
 
 import io.passerelle.common.config.Config;
 import io.passerelle.common.config.ConfigException;
+import io.passerelle.common.config.InForce;
 
 import io.passerelle.core.internal.tls.BackendTlsFilter;
 import io.passerelle.core.internal.tls.TlsContexts;
@@ -82,8 +83,8 @@ public final class NetworkCore {
     private volatile long shutdownTimeoutMillis = 30_000;
     /** When the framework began to stop (System.nanoTime() + shutdown.timeout then), or 0 while it runs. */
     private volatile long stopDeadline;
-    /** The effective configuration in force: an update equal to it is a no-op (SPEC §8). */
-    private Map<String, String> applied;
+    /** An update equal to the configuration in force is a no-op (SPEC §8). */
+    private final InForce inForce = new InForce();
 
     /** A core with the default configuration (tests and harnesses). */
     public NetworkCore() {
@@ -97,7 +98,8 @@ public final class NetworkCore {
         try {
             n = c.integer("io.threads", 0, 1024);
             shutdownTimeoutMillis = c.duration("shutdown.timeout");
-            applied = c.effective();
+            inForce.unchanged(c, LOG);
+            inForce.taken();
         } catch (ConfigException e) {
             LOG.error(e.describe(c.origin()) + "; starting with the defaults");
         }
@@ -245,15 +247,13 @@ public final class NetworkCore {
     @Modified
     synchronized void modified(CoreConfig config, Map<String, Object> props) {
         Config c = Config.of(config, PID, props);
-        Map<String, String> effective = c.effective();
-        if (effective.equals(applied)) {
-            LOG.debug("{}: updated without an effective change", c.origin());
+        if (inForce.unchanged(c, LOG)) {
             return;
         }
         try {
             int n = c.integer("io.threads", 0, 1024);
             shutdownTimeoutMillis = c.duration("shutdown.timeout");
-            applied = effective;
+            inForce.taken();
             int wanted = n == 0 ? Runtime.getRuntime().availableProcessors() : n;
             if (wanted != ioThreads) {
                 LOG.warn("{}: io.threads = {} takes effect when the core restarts; {} I/O threads until then",

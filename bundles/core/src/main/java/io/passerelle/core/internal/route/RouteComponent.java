@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import io.passerelle.common.config.Config;
 import io.passerelle.common.config.ConfigException;
+import io.passerelle.common.config.InForce;
 
 /**
  * One route per {@code io.passerelle.route} factory configuration. An invalid configuration logs one ERROR
@@ -28,8 +29,8 @@ public final class RouteComponent {
 
     private final RouteTable table;
     private volatile String pid;
-    /** The effective configuration in force: an update equal to it is a no-op (SPEC §8). */
-    private Map<String, String> applied;
+    /** An update equal to the configuration in force is a no-op (SPEC §8). */
+    private final InForce inForce = new InForce();
 
     @Activate
     public RouteComponent(@Reference RouteTable table, RouteConfig config, Map<String, Object> props) {
@@ -45,15 +46,13 @@ public final class RouteComponent {
     private synchronized void apply(RouteConfig config, Map<String, Object> props) {
         Config c = Config.of(config, PID, props);
         pid = c.pid();
-        Map<String, String> effective = c.effective();
-        if (effective.equals(applied)) {
-            LOG.debug("{}: updated without an effective change; route keeps its generation", c.origin());
-            return;
+        if (inForce.unchanged(c, LOG)) {
+            return; // the route keeps its generation
         }
         try {
             RouteSpec spec = RouteSpec.from(c);
             Route route = table.put(c.pid(), spec);
-            applied = effective;
+            inForce.taken();
             LOG.info("Route {} ({} -> {}) is generation {}", spec.name(), spec.pattern(),
                     spec.excluded() ? "!" : spec.url(), route.generation());
         } catch (ConfigException e) {
