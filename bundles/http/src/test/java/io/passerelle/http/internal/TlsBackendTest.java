@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.KeyManagerFactory;
@@ -134,6 +135,19 @@ class TlsBackendTest {
      * Handshakes, good and failed, never use MINA's shared "ssl-exec" task threads: a task run there forwards its
      * records while the I/O thread forwards others, and under load they reached the backend out of order.
      */
+    @Test
+    void aConnectionVerifiedForOneRouteIsNotReusedByARouteThatTrustsLess() throws Exception {
+        // one I/O thread: both requests are served by it, so both routes' connections meet in one pool
+        try (ProxyHarness proxy = new ProxyHarness(Map.of(), Map.of(), Map.of("io.threads", "1"))) {
+            proxy.route("s", "path", "/s/", "url", "https://localhost:" + port + "/", "tls.truststore", truststore.toString(),
+                    "tls.truststore.password", "changeit");
+            proxy.route("u", "path", "/u/", "url", "https://localhost:" + port + "/");
+            assertEquals("200 tls backend saw /z", get(proxy, "/s/z"));
+            assertEquals(502, Integer.parseInt(get(proxy, "/u/z").substring(0, 3)));
+            assertEquals("200 tls backend saw /y", get(proxy, "/s/y"));
+        }
+    }
+
     @Test
     void handshakeTasksRunOnTheIoThread() throws Exception {
         try (ProxyHarness proxy = new ProxyHarness()) {

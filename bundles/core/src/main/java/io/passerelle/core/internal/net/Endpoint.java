@@ -11,8 +11,19 @@ import io.passerelle.api.BackendTls;
  */
 public record Endpoint(String host, int port, BackendTls tls, long connectTimeoutMillis) {
 
-    /** {@code host:port}, with {@code +tls} for TLS: what a pool keys its connections by. */
+    /**
+     * {@code host:port}, with {@code +tls} for TLS and, unless it is the JDK's verified default, the trust it was
+     * verified with: what a pool keys its connections by, so that a connection verified against one route's trust
+     * store is never reused by a route that trusts less.
+     */
     public String key() {
-        return host + ":" + port + (tls != null ? "+tls" : "");
+        if (tls == null) {
+            return host + ":" + port;
+        }
+        if (tls.equals(BackendTls.DEFAULT)) {
+            return host + ":" + port + "+tls";
+        }
+        return host + ":" + port + "+tls(" + (tls.truststore() == null ? "jdk" : tls.truststore())
+                + (tls.verify() ? "" : ", unverified") + ")";
     }
 }
