@@ -13,7 +13,11 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface Exchange {
 
-    /** The request head as the front end parsed it (path normalised, possibly rewritten by a hook). */
+    /**
+     * The request head as the front end parsed it (path normalised, possibly rewritten by a hook). Once the
+     * exchange has become a tunnel, it keeps its request line and its {@code Host}, {@code Referer} and
+     * {@code User-Agent} fields only (an idle tunnel holds no more): read what you need before.
+     */
     RequestHead request();
 
     /** The client side; the core recognises the exchange by it, so a wrapper must hand on its delegate's. */

@@ -40,10 +40,11 @@ final class ProxyExchange implements ConnectListener, ResponseListener {
     private final ForwardingImpl module;
     private final Exchange ex;
     private final HttpExchange front;
-    private final ProxyTarget target;
+    /** Dropped once a tunnel opens, as is the head made for the backend: an idle tunnel holds neither. */
+    private ProxyTarget target;
     private final ForwardSettings settings;
     private final long tunnelIdleMillis;
-    private final RequestHead backendHead;
+    private RequestHead backendHead;
     private final String upgrade;
     private final Endpoint endpoint;
     private final String key;
@@ -176,6 +177,8 @@ final class ProxyExchange implements ConnectListener, ResponseListener {
             HttpClientConnection c = conn;
             conn = null;
             c.listener(null);
+            backendHead = null;
+            target = null;
             tunnel = front.tunnel(module.tunnels(), relayed, c.connection(), c.takeLeftover(), tunnelIdleMillis);
             if (module.closed()) {
                 // upgraded while its module stops: it ends as the module's other tunnels do

@@ -33,7 +33,8 @@ final class FrontHandler implements Protocol {
     private final FrontEnd front;
     private final FrontEnd.Limits limits;
     private final ClientInfo client;
-    private final RequestHeadParser parser;
+    /** Null once the connection is handed over to a tunnel: an idle tunnel keeps no parser. */
+    private RequestHeadParser parser;
     private ByteBuffer pending;
     private HttpExchange exchange;
     private boolean closing;
@@ -236,6 +237,7 @@ final class FrontHandler implements Protocol {
     ByteBuffer handOver(ResponseHead head) {
         conn.write(HeadWriter.statusLineAndFields("HTTP/1.1", 101, head.reason(), head.headers()));
         handedOver = true;
+        parser = null;
         deadline = 0;
         front.connections().remove(this);
         ByteBuffer p = pending;

@@ -7,6 +7,7 @@ import java.util.List;
 
 import io.passerelle.api.BodySource;
 import io.passerelle.api.ClientInfo;
+import io.passerelle.api.HttpFields;
 import io.passerelle.api.RequestHead;
 import io.passerelle.api.ResponseHead;
 import io.passerelle.api.ResponseSink;
@@ -26,7 +27,9 @@ import io.passerelle.core.internal.tunnel.Tunnels;
 public final class HttpExchange implements RoutedExchange, Tunnel.Owner {
 
     private final FrontHandler conn;
-    private final FrontRequest front;
+    /** The head as the client sent it, for the access log. */
+    private RequestHead sent;
+    private final boolean keepAlive;
     private final RequestBody body;
     private final ResponseWriter response;
     private final long startMillis = System.currentTimeMillis();
@@ -37,14 +40,20 @@ public final class HttpExchange implements RoutedExchange, Tunnel.Owner {
     private Tunnel tunnel;
     /** The backend URL the exchange was forwarded to (a balancer's member), for the extended access log. */
     private URI backend;
+    /**
+     * Its scheme and authority, in place of the URL once a tunnel opens (an idle tunnel holds no URL); kept only
+     * while the extended access log is on, so a tunnel opened before it was switched on logs {@code backend=-}.
+     */
+    private String backendShown;
     private long upstreamStartNanos;
     private long upstreamNanos = -1;
     private boolean done;
 
     HttpExchange(FrontHandler conn, FrontRequest front) {
         this.conn = conn;
-        this.front = front;
-        this.request = front.head();
+        this.sent = front.head();
+        this.keepAlive = front.keepAlive();
+        this.request = sent;
         this.body = new RequestBody(conn, front.bodyLength(), front.expectContinue());
         this.response = new ResponseWriter(this, conn.connection());
     }
@@ -140,6 +149,12 @@ public final class HttpExchange implements RoutedExchange, Tunnel.Owner {
             throw new IllegalStateException("response already started");
         }
         ByteBuffer fromClient = conn.handOver(head);
+        AccessLog log = conn.front().accessLog();
+        backendShown = this.backend != null && log.enabled() && log.extended() ? shown(this.backend) : null;
+        this.backend = null;
+        RequestHead kept = forTunnel(sent);
+        request = request == sent ? kept : forTunnel(request);
+        sent = kept;
         if (route != null) {
             route.stats().tunnelOpened();
         }
@@ -174,7 +189,7 @@ public final class HttpExchange implements RoutedExchange, Tunnel.Owner {
 
     /** Whether the connection may carry another request after this one, as far as the request goes. */
     boolean keepAliveCandidate() {
-        return front.keepAlive() && conn.acceptsMore();
+        return keepAlive && conn.acceptsMore();
     }
 
     /** The response ended (or was aborted). */
@@ -214,8 +229,7 @@ public final class HttpExchange implements RoutedExchange, Tunnel.Owner {
         }
         AccessLog log = conn.front().accessLog();
         if (log.enabled()) {
-            RequestHead r = front.head();
-            log.log(conn.client(), r, status, bytesToClient(), startMillis, log.extended() ? extendedFields() : null);
+            log.log(conn.client(), sent, status, bytesToClient(), startMillis, log.extended() ? extendedFields() : null);
         }
         return true;
     }
@@ -226,7 +240,7 @@ public final class HttpExchange implements RoutedExchange, Tunnel.Owner {
         long totalMillis = System.currentTimeMillis() - startMillis;
         StringBuilder b = new StringBuilder(96).append(" route=")
                 .append(route != null ? route.name() : tunnel != null || backend != null ? "(rewrite)" : "-")
-                .append(" backend=").append(backend == null ? "-" : backend.getScheme() + "://" + backend.getRawAuthority())
+                .append(" backend=").append(backendShown != null ? backendShown : backend == null ? "-" : shown(backend))
                 .append(" upstream=").append(upstreamNanos < 0 ? "-" : seconds(upstreamNanos / 1_000_000L))
                 .append(" total=").append(seconds(totalMillis));
         if (tunnel != null) {
@@ -234,6 +248,26 @@ public final class HttpExchange implements RoutedExchange, Tunnel.Owner {
                     .append(" out=").append(tunnel.bytesToClient());
         }
         return b.toString();
+    }
+
+    /**
+     * What a tunnel keeps of a head while it is open: the request line and the fields the access log and
+     * handlers may still read ({@code Host}, {@code Referer}, {@code User-Agent}). A browser's upgrade request
+     * carries a dozen fields and more (cookies among them) that an idle tunnel has no use for.
+     */
+    private static RequestHead forTunnel(RequestHead h) {
+        HttpFields kept = new HttpFields();
+        for (HttpFields.Field f : h.headers()) {
+            if (f.name().equalsIgnoreCase("Host") || f.name().equalsIgnoreCase("Referer")
+                    || f.name().equalsIgnoreCase("User-Agent")) {
+                kept.add(f.name(), f.value());
+            }
+        }
+        return new RequestHead(h.method(), h.target(), h.path(), h.query(), h.version(), kept);
+    }
+
+    private static String shown(URI backend) {
+        return backend.getScheme() + "://" + backend.getRawAuthority();
     }
 
     private static String seconds(long millis) {

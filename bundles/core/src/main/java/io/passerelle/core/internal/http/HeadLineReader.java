@@ -15,7 +15,10 @@ final class HeadLineReader {
     private final int firstLineStatus;
     private final int headStatus;
     private final int syntaxStatus;
-    private byte[] line = new byte[128];
+    private static final int INITIAL = 128;
+    private static final int KEPT = 1024;
+
+    private byte[] line = new byte[INITIAL];
     private int length;
     private int headBytes;
     private boolean sawCr;
@@ -97,6 +100,20 @@ final class HeadLineReader {
             line[length++] = b;
         }
         return false;
+    }
+
+    /**
+     * Ready for the next head (each keep-alive request or response would otherwise cost a reader and its
+     * buffer): keeps the line buffer unless a long line grew it past {@value #KEPT}.
+     */
+    void reset() {
+        if (line.length > KEPT) {
+            line = new byte[INITIAL];
+        }
+        length = 0;
+        headBytes = 0;
+        sawCr = false;
+        firstLine = true;
     }
 
     byte[] line() {

@@ -38,7 +38,11 @@ public final class RequestHeadParser {
     }
 
     public void reset() {
-        reader = new HeadLineReader(MAX_REQUEST_LINE, maxHeadBytes, 414, 431, 400);
+        if (reader == null) {
+            reader = new HeadLineReader(MAX_REQUEST_LINE, maxHeadBytes, 414, 431, 400);
+        } else {
+            reader.reset();
+        }
         method = null;
         target = null;
         version = null;

@@ -32,7 +32,11 @@ public final class ResponseHeadParser {
     }
 
     public void reset() {
-        reader = new HeadLineReader(MAX_STATUS_LINE, maxHeadBytes, 502, 502, 502);
+        if (reader == null) {
+            reader = new HeadLineReader(MAX_STATUS_LINE, maxHeadBytes, 502, 502, 502);
+        } else {
+            reader.reset();
+        }
         status = -1;
         reason = null;
         version = null;

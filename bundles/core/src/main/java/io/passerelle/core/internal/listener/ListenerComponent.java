@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Map;
 
-import org.apache.mina.transport.socket.nio.NioSocketAcceptor;
+import org.apache.mina.core.filterchain.IoFilter;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -20,6 +20,7 @@ import io.passerelle.common.config.ConfigException;
 import io.passerelle.core.internal.front.AccessLog;
 import io.passerelle.core.internal.front.ClientConnections;
 import io.passerelle.core.internal.front.FrontEnd;
+import io.passerelle.core.internal.net.Listening;
 import io.passerelle.core.internal.net.NetworkCore;
 import io.passerelle.core.internal.route.Dispatcher;
 import io.passerelle.core.internal.tls.ServerTls;
@@ -76,7 +77,7 @@ public final class ListenerComponent {
         ListenerRuntime next = new ListenerRuntime(spec,
                 new FrontEnd(spec.name(), spec.tls(), spec.limits(), dispatcher, accessLog, connections));
         try {
-            next.acceptor(bind(next, spec));
+            next.socket(bind(next, spec));
         } catch (ConfigException e) {
             LOG.error(e.describe(c.origin()));
             return;
@@ -89,24 +90,18 @@ public final class ListenerComponent {
         runtime = next;
         register(spec.name());
         if (old != null) {
-            old.acceptor().unbind();
-            old.acceptor().dispose(false);
+            old.socket().dispose();
         }
         LOG.info("Listener {} on {}:{}{}", spec.name(), spec.host(), spec.port(), spec.tls() ? " (TLS)" : "");
     }
 
-    private NioSocketAcceptor bind(ListenerRuntime rt, ListenerSpec spec) throws IOException {
-        NioSocketAcceptor a = core.acceptor(rt::accept);
-        if (spec.tls()) {
-            a.getFilterChain().addLast("tls", ServerTls.filter(spec.keystore(), spec.keystorePassword()));
-        }
+    private Listening bind(ListenerRuntime rt, ListenerSpec spec) throws IOException {
+        IoFilter tls = spec.tls() ? ServerTls.filter(spec.keystore(), spec.keystorePassword()) : null;
         try {
-            a.bind(new InetSocketAddress(spec.host(), spec.port()));
-        } catch (IOException | RuntimeException e) {
-            a.dispose(false);
-            throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+            return core.listen(spec.name(), new InetSocketAddress(spec.host(), spec.port()), rt::accept, tls);
+        } catch (RuntimeException e) {
+            throw new IOException(e.getMessage(), e);
         }
-        return a;
     }
 
     private void register(String name) {
@@ -128,17 +123,17 @@ public final class ListenerComponent {
         if (registeredAs != null) {
             registry.remove(registeredAs, runtime);
         }
-        if (runtime != null && runtime.acceptor() != null) {
-            NioSocketAcceptor acceptor = runtime.acceptor();
+        if (runtime != null && runtime.socket() != null) {
+            Listening socket = runtime.socket();
             String name = runtime.name();
-            acceptor.unbind();
+            socket.stopAccepting();
             connections.drain(name);
             if (!NetworkCore.awaitUntil(() -> connections.count(name) == 0, core.stopDeadline())) {
                 LOG.info("Listener {}: {} connection(s) still busy at shutdown.timeout: cut", name,
                         connections.count(name));
                 connections.close(name);
             }
-            acceptor.dispose(false);
+            socket.dispose();
             LOG.info("Listener {} closed", name);
         }
     }

@@ -25,9 +25,9 @@ public final class ListenerRegistry {
     /** Every listener stops accepting (the framework is stopping); the connections they accepted go on. */
     void stopAccepting() {
         listeners.values().forEach(rt -> {
-            var acceptor = rt.acceptor();
-            if (acceptor != null) {
-                acceptor.unbind();
+            var socket = rt.socket();
+            if (socket != null) {
+                socket.stopAccepting();
             }
         });
     }
@@ -36,12 +36,9 @@ public final class ListenerRegistry {
         List<ProxyStatus.ListenerView> out = new ArrayList<>();
         listeners.forEach((name, rt) -> {
             ListenerSpec s = rt.spec();
-            var acceptor = rt.acceptor();
-            long open = acceptor == null ? 0 : acceptor.getManagedSessionCount();
-            int port = s.port();
-            if (acceptor != null && acceptor.getLocalAddress() != null) {
-                port = acceptor.getLocalAddress().getPort();
-            }
+            var socket = rt.socket();
+            long open = socket == null ? 0 : socket.openSessions();
+            int port = socket == null ? s.port() : socket.localAddress().getPort();
             out.add(new ProxyStatus.ListenerView(name, s.host() + ":" + port, s.tls(), open, "listening"));
         });
         return out;

@@ -1,11 +1,11 @@
 package io.passerelle.core.internal.listener;
 
 import org.apache.mina.core.session.IoSession;
-import org.apache.mina.transport.socket.nio.NioSocketAcceptor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.passerelle.core.internal.front.FrontEnd;
+import io.passerelle.core.internal.net.Listening;
 import io.passerelle.core.internal.net.NetworkCore;
 
 /** One bound socket of a listener: accepts connections and hands them to its HTTP/1.1 front end. */
@@ -15,7 +15,7 @@ final class ListenerRuntime {
 
     private final FrontEnd front;
     private volatile ListenerSpec spec;
-    private volatile NioSocketAcceptor acceptor;
+    private volatile Listening socket;
 
     ListenerRuntime(ListenerSpec spec, FrontEnd front) {
         this.spec = spec;
@@ -48,11 +48,11 @@ final class ListenerRuntime {
         front.limits(s.limits());
     }
 
-    void acceptor(NioSocketAcceptor a) {
-        this.acceptor = a;
+    void socket(Listening l) {
+        this.socket = l;
     }
 
-    NioSocketAcceptor acceptor() {
-        return acceptor;
+    Listening socket() {
+        return socket;
     }
 }

@@ -18,11 +18,13 @@ import java.util.function.BooleanSupplier;
 
 import javax.net.ssl.SSLContext;
 
+import org.apache.mina.core.filterchain.IoFilter;
 import org.apache.mina.core.future.ConnectFuture;
 import org.apache.mina.core.service.AbstractIoService;
 import org.apache.mina.core.service.IoProcessor;
 import org.apache.mina.core.session.IdleStatus;
 import org.apache.mina.core.session.IoSession;
+import org.apache.mina.core.session.IoSessionInitializer;
 import org.apache.mina.transport.socket.nio.NioSession;
 import org.apache.mina.transport.socket.nio.NioSocketAcceptor;
 import org.apache.mina.transport.socket.nio.NioSocketConnector;
@@ -56,6 +58,8 @@ public final class NetworkCore {
 
     public static final String PID = "io.passerelle.core";
     private static final Logger LOG = LoggerFactory.getLogger(NetworkCore.class);
+    /** Every session's attribute map (see {@link SessionData}). */
+    private static final SessionData SESSION_DATA = new SessionData();
 
     private static final Protocol NOT_YET = new Protocol() {
         @Override
@@ -107,8 +111,14 @@ public final class NetworkCore {
         processors = new ProcessorPool(ioThreads);
         connector = new NioSocketConnector(processors);
         connector.getSessionConfig().setTcpNoDelay(true);
+        connector.setSessionDataStructureFactory(SESSION_DATA);
         withoutServiceStatistics(connector);
         connector.setHandler(new TransportHandler(null, tlsFailures));
+        try {
+            processors.start(connector);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the I/O threads: " + e.getMessage(), e);
+        }
         timer = new ScheduledThreadPoolExecutor(1, threads("passerelle-timer"));
         timer.setRemoveOnCancelPolicy(true);
         blocking = Executors.newCachedThreadPool(threads("passerelle-resolver"));
@@ -125,16 +135,28 @@ public final class NetworkCore {
 
     // ---- accepting
 
-    /** A new acceptor on the shared processors; {@code accept} makes the connection of each accepted session. */
-    public NioSocketAcceptor acceptor(java.util.function.Consumer<IoSession> accept) {
+    /**
+     * A listening socket on {@code at}, served by the shared processors; {@code accept} makes the connection of
+     * each accepted session, and {@code tls}, when given, starts each session's filter chain.
+     */
+    public Listening listen(String name, InetSocketAddress at, java.util.function.Consumer<IoSession> accept,
+            IoFilter tls) throws IOException {
         NioSocketAcceptor a = new NioSocketAcceptor(processors);
         a.setReuseAddress(true);
-        a.setBacklog(1024);
         a.setCloseOnDeactivation(false);
         a.getSessionConfig().setTcpNoDelay(true);
+        a.setSessionDataStructureFactory(SESSION_DATA);
         withoutServiceStatistics(a);
         a.setHandler(new TransportHandler(accept, null));
-        return a;
+        if (tls != null) {
+            a.getFilterChain().addLast("tls", tls);
+        }
+        try {
+            return new Listening(name, this, processors, a, at);
+        } catch (IOException | RuntimeException e) {
+            a.dispose(false);
+            throw e;
+        }
     }
 
     /** The connection of an accepted session, in a serial context of its own, speaking {@code protocol}. */
@@ -187,34 +209,24 @@ public final class NetworkCore {
         });
     }
 
+    /** Connects on the processor that will serve the connection (the client connection's), in its own loop. */
     private void open(InetSocketAddress address, Endpoint to, SSLContext context, SerialContext ctx, int affinity,
             ConnectListener listener) {
+        ProcessorPool.Processor p = processors.processor(affinity >= 0 ? affinity : processors.nextIndex());
         Connection[] made = new Connection[1];
-        ConnectFuture future = connector.connect(address, (session, f) -> {
-            if (affinity >= 0) {
-                session.setAttribute(ProcessorPool.AFFINITY, affinity);
-            }
+        IoSessionInitializer<ConnectFuture> init = (session, f) -> {
             made[0] = new Connection(session, to.key(), ctx, NOT_YET);
             if (context != null) {
                 session.setAttribute(TransportHandler.TLS, new BackendTlsFilter(context, address.getHostString(),
                         to.tls().verify()));
             }
-        });
-        ScheduledFuture<?> timeout = timer.schedule(future::cancel, to.connectTimeoutMillis(), TimeUnit.MILLISECONDS);
-        future.addListener(f -> {
-            timeout.cancel(false);
-            ConnectFuture cf = (ConnectFuture) f;
-            ctx.execute(() -> {
-                if (cf.isConnected()) {
-                    listener.connected(made[0]);
-                } else {
-                    boolean timedOut = cf.isCanceled();
-                    Throwable cause = cf.getException();
-                    listener.failed(timedOut ? new IOException("connect to " + to.key() + " timed out")
-                            : new IOException("connect to " + to.key() + " failed: " + cause, cause), timedOut);
-                }
-            });
-        });
+        };
+        Dial dial = new Dial(connector, processors, p, address, to.connectTimeoutMillis(), init,
+                () -> ctx.execute(() -> listener.connected(made[0])),
+                (cause, timedOut) -> ctx.execute(() -> listener.failed(timedOut
+                        ? new IOException("connect to " + to.key() + " timed out")
+                        : new IOException("connect to " + to.key() + " failed: " + cause, cause), timedOut)));
+        p.run(dial::start);
     }
 
     // ---- time
@@ -229,6 +241,11 @@ public final class NetworkCore {
     public Runnable every(long periodMillis, Runnable task) {
         ScheduledFuture<?> f = timer.scheduleWithFixedDelay(task, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
         return () -> f.cancel(false);
+    }
+
+    /** The core's timer thread (quick work only: hand anything else to a context or processor). */
+    ScheduledThreadPoolExecutor timer() {
+        return timer;
     }
 
     IoProcessor<NioSession> processors() {
