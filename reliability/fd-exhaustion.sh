@@ -62,7 +62,7 @@ echo "proxy open files: $base_fds at rest, $peak_fds at the peak (limit $nofile)
 echo "listener socket still bound during the flood: $listening; proxy CPU while out of descriptors: ${cpu_during}% of a core"
 echo "keep-alive client, once a second through the flood: $(cat "$proxy_dir/keepalive.txt")"
 echo "log lines written meanwhile: $log_lines, of which ERROR: $(tail -n "$log_lines" "$log" | grep -c '| ERROR' || true)"
-tail -n "$log_lines" "$log" | grep '| ERROR' | head -3 | cut -c1-200
+{ tail -n "$log_lines" "$log" | grep '| ERROR' || true; } | head -3 | cut -c1-200
 ok=1
 kill -0 "$proxy_pid" || { echo "FAIL: the proxy died"; ok=0; }
 [ -n "$recovered" ] && echo "new clients served again ${recovered}s after the idle ones left" \
