@@ -46,8 +46,11 @@ final class SessionData implements IoSessionDataStructureFactory {
                     return i;
                 }
             }
+            // an equal key of another instance (rare); keys are looked up absent on every event too (MINA asks
+            // for attributes a plain session never has), so the hash, cached by AttributeKey's name, goes first
+            int h = key.hashCode();
             for (int i = 0; i < e.length; i += 2) {
-                if (e[i].equals(key)) {
+                if (e[i].hashCode() == h && e[i].equals(key)) {
                     return i;
                 }
             }
