@@ -47,7 +47,9 @@ final class Dial implements Waiter {
             }
             long now = System.nanoTime();
             long wait = timeout;
-            for (Dial d : List.copyOf(dials)) {
+            // from the end: a dial that fails removes itself, and only itself (no copy of the list per select)
+            for (int i = dials.size() - 1; i >= 0; i--) {
+                Dial d = dials.get(i);
                 long left = d.deadline - now;
                 if (left <= 0) {
                     d.fail(null, true);

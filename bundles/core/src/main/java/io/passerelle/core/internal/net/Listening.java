@@ -136,21 +136,19 @@ public final class Listening {
     /** The listening socket as one processor's selector sees it. */
     private final class Door implements Waiter {
         private final ProcessorPool.Processor processor;
-        private SelectionKey key;
 
         Door(ProcessorPool.Processor processor) {
             this.processor = processor;
         }
 
         @Override
-        public void ready(SelectionKey k) {
-            key = k;
+        public void ready(SelectionKey key) {
             for (int i = 0; i < ACCEPTS_PER_EVENT && !closed; i++) {
                 SocketChannel ch;
                 try {
                     ch = server.accept();
                 } catch (IOException e) {
-                    pause(e);
+                    pause(e, key);
                     return;
                 }
                 if (ch == null) {
@@ -176,7 +174,7 @@ public final class Listening {
          * backlog) rather than being retried at once by a selector that keeps reporting it, and says so once a
          * minute.
          */
-        private void pause(IOException e) {
+        private void pause(IOException e, SelectionKey key) {
             long now = System.nanoTime();
             if (now - lastWarned > WARN_EVERY_NANOS || lastWarned == 0) {
                 lastWarned = now;
@@ -185,15 +183,15 @@ public final class Listening {
             }
             key.interestOps(0);
             core.timer().schedule(() -> processor.run(() -> {
-                if (key.isValid()) {
-                    key.interestOps(SelectionKey.OP_ACCEPT);
+                SelectionKey current = keys[processor.index]; // moved, if MINA replaced the selector meanwhile
+                if (current != null && current.isValid()) {
+                    current.interestOps(SelectionKey.OP_ACCEPT);
                 }
             }), PAUSE_MILLIS, TimeUnit.MILLISECONDS);
         }
 
         @Override
         public void rekeyed(SelectionKey k) {
-            key = k;
             keys[processor.index] = k;
         }
 

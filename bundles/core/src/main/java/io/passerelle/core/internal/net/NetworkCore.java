@@ -141,8 +141,7 @@ public final class NetworkCore {
      */
     public Listening listen(String name, InetSocketAddress at, java.util.function.Consumer<IoSession> accept,
             IoFilter tls) throws IOException {
-        NioSocketAcceptor a = new NioSocketAcceptor(processors);
-        a.setReuseAddress(true);
+        NioSocketAcceptor a = new NioSocketAcceptor(processors); // the sessions' service, never bound
         a.setCloseOnDeactivation(false);
         a.getSessionConfig().setTcpNoDelay(true);
         a.setSessionDataStructureFactory(SESSION_DATA);

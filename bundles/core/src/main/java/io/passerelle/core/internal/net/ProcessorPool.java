@@ -248,16 +248,6 @@ final class ProcessorPool implements IoProcessor<NioSession> {
             }
         }
 
-        @Override
-        protected void doDispose() throws Exception {
-            for (SelectionKey k : selector.keys()) {
-                if (k.attachment() instanceof Waiter w) {
-                    w.abandon();
-                }
-            }
-            super.doDispose();
-        }
-
         /**
          * MINA reads a readable TCP session until a read returns 0, so every read event costs a second system
          * call that finds nothing (and, for a heap buffer, a second trip through the JDK's temporary direct
