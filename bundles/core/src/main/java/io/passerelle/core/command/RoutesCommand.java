@@ -8,6 +8,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
 
+import io.passerelle.api.ClusterMembership;
 import io.passerelle.api.ProxyStatus;
 
 /** {@code proxy:routes}: the routes in evaluation order with their state and counters. */
@@ -17,6 +18,10 @@ public class RoutesCommand implements Action {
 
     @Reference
     ProxyStatus status;
+
+    /** While passerelle-cluster is installed: a first line saying which node this is and whether it is in the cluster. */
+    @Reference(optional = true)
+    ClusterMembership cluster;
 
     @Argument(index = 0, name = "name", description = "Only the route of this name", required = false)
     @Completion(RouteNameCompleter.class)
@@ -39,6 +44,9 @@ public class RoutesCommand implements Action {
                 table.addRow().addContent(r.name(), r.pathOrMatch(), r.url(), r.order(), r.generation(), r.state(),
                         r.requests(), r.openTunnels(), r.errors());
             }
+        }
+        if (cluster != null) {
+            System.out.println("Node: " + cluster.describe());
         }
         table.print(System.out);
         return null;

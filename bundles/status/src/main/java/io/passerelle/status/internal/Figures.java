@@ -6,11 +6,20 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import io.passerelle.api.BalancerStatus;
+import io.passerelle.api.ClusterMembership;
 import io.passerelle.api.ProxyStatus;
 
 /** One reading of every figure a status page shows, taken at once so that the page agrees with itself. */
-record Figures(List<ProxyStatus.ListenerView> listeners, List<Route> routes, List<BalancerStatus.Balancer> balancers,
-        List<ProxyStatus.TunnelView> tunnels) {
+record Figures(Node node, List<ProxyStatus.ListenerView> listeners, List<Route> routes,
+        List<BalancerStatus.Balancer> balancers, List<ProxyStatus.TunnelView> tunnels) {
+
+    /** Which node the figures describe, while passerelle-cluster is installed (else null: a node alone). */
+    record Node(String name, String cluster, boolean inCluster, List<String> members, String description) {
+
+        static Node of(ClusterMembership m) {
+            return m == null ? null : new Node(m.nodeName(), m.clusterName(), m.inCluster(), m.members(), m.describe());
+        }
+    }
 
     /**
      * A route: what {@code proxy:routes} shows, its counters, and its open tunnels by the generation they were
@@ -20,6 +29,10 @@ record Figures(List<ProxyStatus.ListenerView> listeners, List<Route> routes, Lis
     }
 
     static Figures now(ProxyStatus status, BalancerStatus balancers) {
+        return now(status, balancers, null);
+    }
+
+    static Figures now(ProxyStatus status, BalancerStatus balancers, ClusterMembership cluster) {
         List<ProxyStatus.TunnelView> tunnels = status.tunnels();
         Map<String, ProxyStatus.RouteFigures> byName = new TreeMap<>();
         for (ProxyStatus.RouteFigures f : status.routeFigures()) {
@@ -39,6 +52,6 @@ record Figures(List<ProxyStatus.ListenerView> listeners, List<Route> routes, Lis
             }
             routes.add(new Route(v, f, byGeneration));
         }
-        return new Figures(status.listeners(), routes, balancers == null ? List.of() : balancers.balancers(), tunnels);
+        return new Figures(Node.of(cluster), status.listeners(), routes, balancers == null ? List.of() : balancers.balancers(), tunnels);
     }
 }

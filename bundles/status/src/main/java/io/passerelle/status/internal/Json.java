@@ -15,7 +15,19 @@ final class Json {
 
     static String of(Figures f) {
         Json j = new Json();
-        j.b.append("{\"listeners\":[");
+        j.b.append('{');
+        if (f.node() != null) {
+            Figures.Node n = f.node();
+            j.b.append("\"node\":{");
+            j.field("name", n.name()).field("cluster", n.cluster()).field("in_cluster", n.inCluster());
+            j.string("members").b.append(":[");
+            int m = 0;
+            for (String member : n.members()) {
+                j.sep(m++).string(member);
+            }
+            j.b.append("]},");
+        }
+        j.b.append("\"listeners\":[");
         int i = 0;
         for (ProxyStatus.ListenerView l : f.listeners()) {
             j.sep(i++).b.append('{');

@@ -11,6 +11,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 import io.passerelle.api.BalancerStatus;
+import io.passerelle.api.ClusterMembership;
 import io.passerelle.api.Exchange;
 import io.passerelle.api.HttpFields;
 import io.passerelle.api.ProxyStatus;
@@ -30,6 +31,7 @@ public final class StatusHandler implements SchemeHandler {
 
     private final ProxyStatus status;
     private volatile BalancerStatus balancers;
+    private volatile ClusterMembership cluster;
 
     @Activate
     public StatusHandler(@Reference ProxyStatus status) {
@@ -48,6 +50,19 @@ public final class StatusHandler implements SchemeHandler {
         }
     }
 
+    /** While passerelle-cluster is installed: which node this is, shown on the page and in the JSON. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindCluster(ClusterMembership c) {
+        cluster = c;
+    }
+
+    void unbindCluster(ClusterMembership c) {
+        if (cluster == c) {
+            cluster = null;
+        }
+    }
+
     @Override
     public void handle(Exchange exchange, ProxyTarget target) {
         String prefix = target.route().frontPrefix();
@@ -61,15 +76,15 @@ public final class StatusHandler implements SchemeHandler {
         byte[] body;
         String type;
         if ("".equals(rest)) {
-            figures = Figures.now(status, balancers);
+            figures = Figures.now(status, balancers, cluster);
             body = StatusPage.html(figures, prefix).getBytes(StandardCharsets.UTF_8);
             type = "text/html; charset=utf-8";
         } else if ("metrics".equals(rest)) {
-            figures = Figures.now(status, balancers);
+            figures = Figures.now(status, balancers, cluster);
             body = Metrics.prometheus(figures);
             type = Metrics.CONTENT_TYPE;
         } else if ("json".equals(rest)) {
-            figures = Figures.now(status, balancers);
+            figures = Figures.now(status, balancers, cluster);
             body = Json.of(figures).getBytes(StandardCharsets.UTF_8);
             type = "application/json";
         } else {

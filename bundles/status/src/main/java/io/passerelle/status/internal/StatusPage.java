@@ -23,6 +23,9 @@ final class StatusPage {
                 .append("td:first-child{text-align:left}th{background:#eee}</style></head><body>\n")
                 .append("<h1>Passerelle status</h1>\n<p>Also as <a href=\"").append(esc(prefix))
                 .append("metrics\">Prometheus metrics</a> and <a href=\"").append(esc(prefix)).append("json\">JSON</a>.</p>\n");
+        if (f.node() != null) {
+            b.append("<p id=\"node\">").append(esc(f.node().description())).append("</p>\n");
+        }
 
         b.append("<h2>Listeners</h2>\n<table id=\"listeners\"><tr><th>Name</th><th>Address</th><th>TLS</th>")
                 .append("<th>Open connections</th><th>State</th></tr>\n");

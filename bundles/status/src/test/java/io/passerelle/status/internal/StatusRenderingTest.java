@@ -11,6 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import io.passerelle.api.BalancerStatus;
+import io.passerelle.api.ClusterMembership;
 import io.passerelle.api.ProxyStatus;
 
 /** The three renderings of SPEC §4.8 from one set of figures: names, labels, histograms and escaping. */
@@ -102,5 +103,34 @@ class StatusRenderingTest {
         String none = StatusPage.html(Figures.now(STATUS, null), "/s/");
         assertTrue(none.contains("None (or the passerelle-balancer feature is not installed)"), none);
         assertEquals(-1, none.indexOf("balancer://"));
+    }
+
+    @Test
+    void withTheClusterFeatureThePageAndTheJsonSayWhichNodeTheyDescribe() {
+        ClusterMembership node = new ClusterMembership() {
+            public String nodeName() {
+                return "b<1>";
+            }
+
+            public String clusterName() {
+                return "passerelle";
+            }
+
+            public boolean inCluster() {
+                return true;
+            }
+
+            public List<String> members() {
+                return List.of("127.0.0.1:5701", "127.0.0.1:5702");
+            }
+        };
+        String html = StatusPage.html(Figures.now(STATUS, BALANCERS, node), "/s/");
+        assertTrue(html.contains("<p id=\"node\">node b&lt;1&gt;, in cluster passerelle with 2 members "
+                + "(127.0.0.1:5701, 127.0.0.1:5702)</p>"), html);
+        String json = Json.of(Figures.now(STATUS, BALANCERS, node));
+        assertTrue(json.startsWith("{\"node\":{\"name\":\"b<1>\",\"cluster\":\"passerelle\",\"in_cluster\":true,"
+                + "\"members\":[\"127.0.0.1:5701\",\"127.0.0.1:5702\"]},\"listeners\":["), json);
+        assertFalse(StatusPage.html(Figures.now(STATUS, BALANCERS), "/s/").contains("id=\"node\""), "alone: no node line");
+        assertTrue(Json.of(Figures.now(STATUS, BALANCERS)).startsWith("{\"listeners\":["));
     }
 }
