@@ -23,6 +23,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryMergedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
 import com.hazelcast.spi.merge.LatestUpdateMergePolicy;
 
@@ -104,8 +105,12 @@ final class ClusterNode implements ClusterMembership {
         }
     }
 
-    /** Another node's change, handed to the node's thread. */
-    private final class Changes implements EntryAddedListener<String, String>, EntryUpdatedListener<String, String> {
+    /**
+     * Another node's change, handed to the node's thread; a merge after a split too (the side that had the later
+     * change of a file wins, {@link LatestUpdateMergePolicy}).
+     */
+    private final class Changes implements EntryAddedListener<String, String>, EntryUpdatedListener<String, String>,
+            EntryMergedListener<String, String> {
         @Override
         public void entryAdded(EntryEvent<String, String> e) {
             handle(e);
@@ -113,6 +118,11 @@ final class ClusterNode implements ClusterMembership {
 
         @Override
         public void entryUpdated(EntryEvent<String, String> e) {
+            handle(e);
+        }
+
+        @Override
+        public void entryMerged(EntryEvent<String, String> e) {
             handle(e);
         }
 
