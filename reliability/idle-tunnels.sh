@@ -7,6 +7,8 @@
 # proxy:routes' tunnel count are printed while they are open.
 #
 #   reliability/idle-tunnels.sh [HOLD]          default: hold 30 s
+#   HISTOGRAM=1 reliability/idle-tunnels.sh     also prints the 30 classes holding most of the live heap while
+#                                               the tunnels are open (jcmd GC.class_histogram)
 set -euo pipefail
 hold="${1:-30}"
 source "$(dirname "$0")/common.sh"
@@ -25,6 +27,9 @@ rel_pids+=("$bench")
 for _ in $(seq 1 240); do grep -q '^READY' "$out" && break; sleep 0.5; done
 sleep 2
 heap1="$(live_heap_kib "$proxy_pid")"
+if [ -n "${HISTOGRAM:-}" ]; then
+    jcmd "$proxy_pid" GC.class_histogram | head -33 | tee "$proxy_dir/histogram.txt"
+fi
 peak_fds="$(fds "$proxy_pid")"
 tunnels="$(shell 'proxy:routes bench-ws' | awk -F'|' '$1 ~ /bench-ws/ {gsub(/ /, "", $8); print $8}' || true)"
 wait "$bench" || true

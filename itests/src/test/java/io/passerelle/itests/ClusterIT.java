@@ -23,7 +23,7 @@ import com.sun.net.httpserver.HttpServer;
  * Issue 12: three distributions on one machine, loopback only, each with its own ports, sharing their
  * configuration through {@code feature:install passerelle-cluster}. A route added, edited and removed on A serves
  * (or stops serving) on B within 10 s; a member drained from B's shell is drained on A; HTTP and a WebSocket pass
- * through every node; with C killed (SIGKILL), A and B serve and agree on a change; C restarted comes back to the
+ * through every node; a member A's health check finds dead is out on B, which does not check it ({@code share.health}); with C killed (SIGKILL), A and B serve and agree on a change; C restarted comes back to the
  * same configuration. Throughout, every socket the cluster engines listen on is bound to 127.0.0.1 and no JVM of
  * the three has a UDP socket (no multicast), as {@code ss} shows.
  */
@@ -91,8 +91,10 @@ public class ClusterIT {
                 n.unpack();
                 // the same route on every node, to know when it serves (the cluster finds them equal)
                 Files.writeString(n.etc("io.passerelle.route-ready.cfg"), "path = /ready/\nurl = " + url(ready) + "\n");
+                // A keeps its own copy of the balancer "hc" (a health check that B's and C's copy lack)
                 Files.writeString(n.etc("io.passerelle.cluster.cfg"), "node.name = " + n.name + "\nport = "
-                        + n.clusterPort + "\nmembers = " + String.join(", ", members) + "\n");
+                        + n.clusterPort + "\nmembers = " + String.join(", ", members) + "\nshare.health = true\n"
+                        + (n.name.equals("a") ? "local.files = io.passerelle.listener-*.cfg, io.passerelle.balancer-hc.cfg\n" : ""));
                 n.run(Duration.ofSeconds(60), "bin/start");
             }
             for (Node n : nodes) {
@@ -125,7 +127,7 @@ public class ClusterIT {
             // removed
             Files.delete(a.etc("io.passerelle.route-shared.cfg"));
             await("the removal on A ends the route on B", PROPAGATION, () -> b.get("/shared/").startsWith("404 "));
-            assertFalse(Files.exists(c.etc("io.passerelle.route-shared.cfg")));
+            await("and the file is gone from C", PROPAGATION, () -> !Files.exists(c.etc("io.passerelle.route-shared.cfg")));
 
             // HTTP through a balancer and a WebSocket, through every node
             Files.writeString(a.etc("io.passerelle.balancer-pool.cfg"),
@@ -156,6 +158,24 @@ public class ClusterIT {
             await("the enable on B shows on A", PROPAGATION,
                     () -> memberRow(a.client("proxy:balancers pool"), "two").contains("Ok"));
 
+            // a member found dead by A's health check is out on B, which does not check it
+            HttpServer sick = backend("sick", 503);
+            String hcMembers = "members = " + url(sick) + " route=sick, " + url(two) + " route=two\n";
+            Files.writeString(b.etc("io.passerelle.balancer-hc.cfg"), hcMembers);
+            Files.writeString(a.etc("io.passerelle.balancer-hc.cfg"), hcMembers + "hc.method = GET\nhc.interval = 200ms\n");
+            Files.writeString(b.etc("io.passerelle.route-hc.cfg"), "path = /hc/\nurl = balancer://hc/\n");
+            await("A's check holds sick down on B", PROPAGATION, () -> memberRow(b.client("proxy:balancers hc"), "sick")
+                    .matches(".*HcFl.*down \\(node a\\).*"));
+            await("and on C", PROPAGATION, () -> memberRow(c.client("proxy:balancers hc"), "sick").contains("HcFl"));
+            String rowA = memberRow(a.client("proxy:balancers hc"), "sick");
+            assertTrue("A's own verdict: " + rowA, rowA.contains("HcFl") && rowA.contains("down") && !rowA.contains("(node"));
+            await("B serves its route /hc/", PROPAGATION, () -> b.get("/hc/").equals("200 two"));
+            for (int i = 0; i < 6; i++) {
+                assertEquals("B sends nothing to the member A found dead", "200 two", b.get("/hc/"));
+            }
+            assertFalse("B's own copy has no health check", Files.readString(b.etc("io.passerelle.balancer-hc.cfg"))
+                    .contains("hc.method"));
+
             // C killed: A and B serve and agree
             long cPid = c.pid();
             ProcessHandle.of(cPid).ifPresent(ProcessHandle::destroyForcibly);
@@ -164,7 +184,8 @@ public class ClusterIT {
                     () -> a.client("proxy:routes").contains("in cluster passerelle with 2 members"));
             Files.writeString(b.etc("io.passerelle.route-after.cfg"), "path = /after/\nurl = " + url(two) + "\n");
             await("a change on B while C is away serves on A", PROPAGATION, () -> a.get("/after/").equals("200 two"));
-            assertEquals("200 two", b.get("/after/"));
+            // B's own file watcher may take longer than the cluster and A's: both must serve it
+            await("B serves its own change", PROPAGATION, () -> b.get("/after/").equals("200 two"));
             assertTrue(a.get("/pool/").startsWith("200 "));
             assertTrue(b.get("/pool/").startsWith("200 "));
 
@@ -176,9 +197,11 @@ public class ClusterIT {
             await("C serves what changed while it was away", PROPAGATION, () -> c.get("/after/").equals("200 two"));
             for (String file : List.of("io.passerelle.route-after.cfg", "io.passerelle.balancer-pool.cfg",
                     "io.passerelle.route-pool.cfg", "io.passerelle.route-ws.cfg")) {
-                assertEquals(file + " on C as on A", Files.readString(a.etc(file)), Files.readString(c.etc(file)));
+                await(file + " on C as on A", PROPAGATION,
+                        () -> Files.readString(a.etc(file)).equals(Files.readString(c.etc(file))));
             }
-            assertTrue(memberRow(c.client("proxy:balancers pool"), "one").contains("Drn"));
+            await("C has the drained member", PROPAGATION,
+                    () -> memberRow(c.client("proxy:balancers pool"), "one").contains("Drn"));
             assertLoopbackOnly();
         }
     }
@@ -210,7 +233,11 @@ public class ClusterIT {
     }
 
     private HttpServer backend(String name) throws IOException {
-        HttpServer s = Distribution.namedBackend(name);
+        return backend(name, 200);
+    }
+
+    private HttpServer backend(String name, int status) throws IOException {
+        HttpServer s = Distribution.namedBackend(name, status);
         backends.add(s);
         return s;
     }

@@ -206,12 +206,17 @@ class Distribution {
 
     /** An HTTP backend on loopback that answers every request 200 with its name as the body (and X-Backend). */
     static HttpServer namedBackend(String name) throws IOException {
+        return namedBackend(name, 200);
+    }
+
+    /** An HTTP backend on loopback that answers every request {@code status} with its name as the body. */
+    static HttpServer namedBackend(String name, int status) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
         server.createContext("/", exchange -> {
             try (exchange) {
                 byte[] body = name.getBytes(UTF_8);
                 exchange.getResponseHeaders().set("X-Backend", name);
-                exchange.sendResponseHeaders(200, body.length);
+                exchange.sendResponseHeaders(status, body.length);
                 try (OutputStream out = exchange.getResponseBody()) {
                     out.write(body);
                 }

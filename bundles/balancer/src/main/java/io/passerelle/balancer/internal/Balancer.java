@@ -259,7 +259,7 @@ final class Balancer {
         boolean any = false;
         for (Member m : all) {
             MemberSpec ms = m.spec();
-            if (!ms.has('D') && !ms.has('S') && !ms.has('N') && !m.healthDown() && m.inError(now)
+            if (!ms.has('D') && !ms.has('S') && !ms.has('N') && !m.checkedDown() && m.inError(now)
                     && !tried.contains(m)) {
                 m.clearError();
                 any = true;

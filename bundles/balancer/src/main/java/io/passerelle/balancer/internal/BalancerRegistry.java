@@ -7,6 +7,7 @@ import java.util.Dictionary;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -24,10 +25,12 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.passerelle.api.BackendProbe;
+import io.passerelle.api.SharedHealth;
 import io.passerelle.api.spi.LbMethod;
 import io.passerelle.balancer.api.BalancerControl;
 import io.passerelle.common.config.ConfigException;
@@ -51,6 +54,8 @@ public final class BalancerRegistry implements BalancerControl {
     private final Set<String> warnedMethods = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService scheduler;
     private final HealthChecker checker;
+    /** Other nodes' verdicts, while passerelle-cluster shares them (share.health). */
+    private volatile SharedHealth sharedHealth;
 
     @Activate
     public BalancerRegistry(@Reference ConfigurationAdmin configurationAdmin, @Reference BackendProbe probe) {
@@ -60,7 +65,52 @@ public final class BalancerRegistry implements BalancerControl {
             t.setDaemon(true);
             return t;
         });
-        this.checker = new HealthChecker(probe, scheduler);
+        this.checker = new HealthChecker(probe, scheduler, this::verdictChanged);
+        // other nodes' verdicts are copied into each member twice a second: elections read a field, never the cluster
+        scheduler.scheduleWithFixedDelay(this::refreshSharedHealth, 500, 500, TimeUnit.MILLISECONDS);
+    }
+
+    /** The cluster's shared verdicts (passerelle-cluster with share.health on): bound and unbound at runtime. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindSharedHealth(SharedHealth shared) {
+        sharedHealth = shared;
+        // what this node holds down now, for the nodes that did not hear it
+        scheduler.execute(() -> byPid.values().forEach(b -> b.members().stream().filter(Member::healthDown)
+                .forEach(m -> shared.verdict(b.name(), m.spec().urlText(), true))));
+        LOG.info("Health-check verdicts shared with the cluster");
+    }
+
+    void unbindSharedHealth(SharedHealth shared) {
+        if (sharedHealth == shared) {
+            sharedHealth = null;
+            byPid.values().forEach(b -> b.members().forEach(m -> m.downOn(null)));
+        }
+    }
+
+    private void verdictChanged(Balancer b, Member m, boolean down) {
+        SharedHealth shared = sharedHealth;
+        if (shared != null) {
+            shared.verdict(b.name(), m.spec().urlText(), down);
+        }
+    }
+
+    private void refreshSharedHealth() {
+        SharedHealth shared = sharedHealth;
+        for (Balancer b : byPid.values()) {
+            for (Member m : b.members()) {
+                String node = shared == null ? null : shared.heldDownBy(b.name(), m.spec().urlText());
+                String was = m.downOn();
+                if (!Objects.equals(node, was)) {
+                    m.downOn(node);
+                    if (node != null) {
+                        LOG.warn("Balancer {}: member {} is held down by node {}'s health check: taken out", b.name(), m, node);
+                    } else {
+                        LOG.info("Balancer {}: member {} is no longer held down by another node", b.name(), m);
+                    }
+                }
+            }
+        }
     }
 
     @Deactivate
@@ -188,7 +238,7 @@ public final class BalancerRegistry implements BalancerControl {
     private static MemberView view(Member m, BalancerSpec s, long now) {
         return new MemberView(m.spec().urlText(), m.route(), m.loadFactor(), m.spec().flagText(), m.state(now),
                 m.elected(), m.busy(), m.bytesToMember(), m.bytesFromMember(),
-                s.hc() == null ? "-" : m.healthDown() ? "down" : "up");
+                m.healthDown() ? "down" : m.downOn() != null ? "down (node " + m.downOn() + ")" : s.hc() == null ? "-" : "up");
     }
 
     @Override

@@ -21,12 +21,19 @@ final class HealthChecker {
     private static final Logger LOG = LoggerFactory.getLogger(HealthChecker.class);
     private static final long MAX_TIMEOUT_MILLIS = 5_000;
 
+    /** Told when this node's verdict on a member changes (the cluster shares it when asked to). */
+    interface Changes {
+        void changed(Balancer b, Member m, boolean down);
+    }
+
     private final BackendProbe probe;
     private final Executor verdicts;
+    private final Changes changes;
 
-    HealthChecker(BackendProbe probe, Executor verdicts) {
+    HealthChecker(BackendProbe probe, Executor verdicts, Changes changes) {
         this.probe = probe;
         this.verdicts = verdicts;
+        this.changes = changes;
     }
 
     /** Probes a member unless its last probe is still under way; the verdict is applied when it comes. */
@@ -43,8 +50,11 @@ final class HealthChecker {
                         failure == null ? r : ProbeResult.failed(failure.toString())), verdicts);
     }
 
-    private static void verdict(Balancer b, BalancerSpec.HealthCheckSpec hc, Member m, ProbeResult r) {
+    private void verdict(Balancer b, BalancerSpec.HealthCheckSpec hc, Member m, ProbeResult r) {
+        boolean before;
+        boolean after;
         synchronized (m) {
+            before = m.healthDown();
             m.probing = false;
             if (r.passed()) {
                 m.hcFails = 0;
@@ -63,6 +73,10 @@ final class HealthChecker {
                             hc.method(), hc.uri(), r.reason());
                 }
             }
+            after = m.healthDown();
+        }
+        if (before != after) {
+            changes.changed(b, m, after);
         }
     }
 }

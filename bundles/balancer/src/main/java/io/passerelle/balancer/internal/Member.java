@@ -19,6 +19,8 @@ final class Member {
     private volatile long errorUntil;
     /** Set by the active health check. */
     private volatile boolean healthDown;
+    /** Another node that holds this member down (passerelle-cluster, share.health), or null. */
+    private volatile String downOn;
     // health check state, touched by the health checker's threads only, under the member's lock
     int hcPasses;
     int hcFails;
@@ -109,10 +111,23 @@ final class Member {
         healthDown = down;
     }
 
-    /** httpd's PROXY_WORKER_IS_USABLE: not disabled, stopped, in error or failing its health check. */
+    String downOn() {
+        return downOn;
+    }
+
+    void downOn(String node) {
+        downOn = node;
+    }
+
+    /** Out by a health check: this node's, or another node's when verdicts are shared. */
+    boolean checkedDown() {
+        return healthDown || downOn != null;
+    }
+
+    /** httpd's PROXY_WORKER_IS_USABLE: not disabled, stopped, in error or failing its health check (here or elsewhere). */
     boolean usable(long now) {
         MemberSpec s = spec;
-        return !s.has('D') && !s.has('S') && !healthDown && !inError(now);
+        return !s.has('D') && !s.has('S') && !checkedDown() && !inError(now);
     }
 
     /** The state column of {@code proxy:balancers}. */
@@ -124,7 +139,7 @@ final class Member {
         if (s.has('D')) {
             return "Dis";
         }
-        if (healthDown) {
+        if (checkedDown()) {
             return "HcFl";
         }
         if (inError(now)) {

@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.passerelle.api.ClusterMembership;
+import io.passerelle.api.SharedHealth;
 import io.passerelle.common.config.Config;
 import io.passerelle.common.config.ConfigException;
 
@@ -39,6 +40,7 @@ public final class ClusterComponent {
     private ClusterSettings settings;
     private ClusterNode node;
     private ServiceRegistration<ClusterMembership> registration;
+    private ServiceRegistration<SharedHealth> healthRegistration;
 
     @Activate
     synchronized void activate(BundleContext context, ClusterConfig config, Map<String, Object> props) {
@@ -53,6 +55,10 @@ public final class ClusterComponent {
 
     @Deactivate
     synchronized void deactivate() {
+        if (healthRegistration != null) {
+            healthRegistration.unregister();
+            healthRegistration = null;
+        }
         if (registration != null) {
             registration.unregister();
             registration = null;
@@ -88,9 +94,13 @@ public final class ClusterComponent {
         node = new ClusterNode(next, Path.of(etc), state);
         node.start();
         registration = context.registerService(ClusterMembership.class, node, null);
-        LOG.info("Node {} joining cluster {} on {} (members {}; files kept local: {})", next.nodeName(),
-                next.clusterName(), next.address(), String.join(", ", next.members()),
-                next.localFiles().isEmpty() ? "none" : String.join(", ", next.localFiles()));
+        if (node.health() != null) {
+            healthRegistration = context.registerService(SharedHealth.class, node.health(), null);
+        }
+        LOG.info("Node {} joining cluster {} on {} (members {}; files kept local: {}; health-check verdicts {})",
+                next.nodeName(), next.clusterName(), next.address(), String.join(", ", next.members()),
+                next.localFiles().isEmpty() ? "none" : String.join(", ", next.localFiles()),
+                next.shareHealth() ? "shared" : "per node");
         if (!Files.isDirectory(Path.of(etc))) {
             LOG.error("Invalid configuration {}: {} is not a directory", c.origin(), etc);
         }

@@ -46,4 +46,10 @@ public @interface ClusterConfig {
     @AttributeDefinition(name = "Scan interval",
             description = "How often etc/ is looked at for files changed on this node (100ms to 1m).")
     String scan_interval() default "500ms";
+
+    @AttributeDefinition(name = "Share health-check verdicts",
+            description = "true: a balancer member held down by one node's health check is out on every node until "
+                    + "that node's check passes again or that node leaves the cluster; false: each node acts on its "
+                    + "own checks only.")
+    boolean share_health() default false;
 }

@@ -44,6 +44,8 @@ final class ClusterNode implements ClusterMembership {
     private final ClusterSettings settings;
     private final ConfigSync sync;
     private final ScheduledExecutorService thread;
+    /** Shared health-check verdicts, when share.health is on (else null). */
+    private final HealthShare health;
     private volatile HazelcastInstance instance;
 
     ClusterNode(ClusterSettings settings, Path etc, Path data) {
@@ -55,6 +57,12 @@ final class ClusterNode implements ClusterMembership {
             t.setDaemon(true);
             return t;
         });
+        this.health = settings.shareHealth() ? new HealthShare(settings.nodeName(), thread) : null;
+    }
+
+    /** The shared verdicts to register as {@link io.passerelle.api.SharedHealth}, or null when not shared. */
+    HealthShare health() {
+        return health;
     }
 
     /** Starts the engine and the sharing, on the node's thread. */
@@ -87,10 +95,19 @@ final class ClusterNode implements ClusterMembership {
             if (e.getState() == LifecycleEvent.LifecycleState.MERGED) {
                 LOG.info("Node {} is back in cluster {}: bringing the configuration in step",
                         settings.nodeName(), settings.clusterName());
-                thread.execute(() -> sync.reconcile(shared));
+                thread.execute(() -> {
+                    sync.reconcile(shared);
+                    if (health != null) {
+                        health.republish();
+                    }
+                });
             }
         });
         sync.reconcile(shared);
+        if (health != null) {
+            instance.getCluster().addMembershipListener(health);
+            health.attach(instance.getMap(HealthShare.HEALTH_MAP));
+        }
         thread.scheduleWithFixedDelay(this::scan, settings.scanIntervalMillis(), settings.scanIntervalMillis(),
                 TimeUnit.MILLISECONDS);
         LOG.info("Node {} joined cluster {} on {}: {}", settings.nodeName(), settings.clusterName(),
@@ -190,6 +207,10 @@ final class ClusterNode implements ClusterMembership {
         files.getMergePolicyConfig().setPolicy(LatestUpdateMergePolicy.class.getName());
         files.setPerEntryStatsEnabled(true); // the last-update times LatestUpdateMergePolicy compares
         c.addMapConfig(files);
+        MapConfig verdicts = new MapConfig(HealthShare.HEALTH_MAP);
+        verdicts.setBackupCount(3);
+        c.addMapConfig(verdicts);
+        c.getMemberAttributeConfig().setAttribute(HealthShare.NODE_ATTRIBUTE, s.nodeName());
         return c;
     }
 

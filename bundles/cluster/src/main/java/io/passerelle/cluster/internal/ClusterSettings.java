@@ -11,7 +11,7 @@ import io.passerelle.common.config.ConfigException;
 
 /** Validated, immutable form of {@link ClusterConfig}. */
 record ClusterSettings(String nodeName, String clusterName, String bind, int port, List<String> members,
-        List<String> localFiles, long scanIntervalMillis) {
+        List<String> localFiles, long scanIntervalMillis, boolean shareHealth) {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final String OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
@@ -68,7 +68,7 @@ record ClusterSettings(String nodeName, String clusterName, String bind, int por
         if (scan < 100 || scan > 60_000) {
             throw new ConfigException("scan.interval", "must be from 100ms to 1m, not " + c.string("scan.interval"));
         }
-        return new ClusterSettings(node, cluster, bind.trim(), port, members, local, scan);
+        return new ClusterSettings(node, cluster, bind.trim(), port, members, local, scan, c.bool("share.health"));
     }
 
     /** The matchers of {@link #localFiles()}. */

@@ -106,11 +106,37 @@ class ClusterNodeTest {
         assertFalse(Files.exists(c.resolve("io.passerelle.route-two.cfg")));
     }
 
+    @Test
+    void aMemberHeldDownByOneNodesHealthCheckIsDownOnTheOtherUntilItPassesOrThatNodeLeaves() throws Exception {
+        int pa = freePort();
+        int pb = freePort();
+        members.addAll(List.of("127.0.0.1:" + pa, "127.0.0.1:" + pb));
+        etc("a");
+        etc("b");
+        ClusterNode na = node("a", pa);
+        ClusterNode nb = node("b", pb);
+        await("both in the cluster", () -> na.inCluster() && nb.inCluster());
+        String member = "http://127.0.0.1:9/";
+
+        na.health().verdict("pool", member, true);
+        await("b sees a's verdict", () -> "a".equals(nb.health().heldDownBy("pool", member)));
+        assertEquals(null, na.health().heldDownBy("pool", member), "a's own verdict is not 'elsewhere' for a");
+        assertEquals(null, nb.health().heldDownBy("other", member));
+        na.health().verdict("pool", member, false);
+        await("a's check passes again: up on b", () -> nb.health().heldDownBy("pool", member) == null);
+
+        na.health().verdict("pool", member, true);
+        await("down again on b", () -> "a".equals(nb.health().heldDownBy("pool", member)));
+        na.stop();
+        nodes.remove(na);
+        await("a left: its verdict no longer counts on b", () -> nb.health().heldDownBy("pool", member) == null);
+    }
+
     // ---- helpers
 
     private ClusterNode node(String name, int port) {
         ClusterSettings s = new ClusterSettings(name, "test", "127.0.0.1", port, members,
-                List.of("io.passerelle.listener-*.cfg"), 100);
+                List.of("io.passerelle.listener-*.cfg"), 100, true);
         ClusterNode n = new ClusterNode(s, tmp.resolve(name + "/etc"), tmp.resolve(name + "/data"));
         n.start();
         nodes.add(n);
