@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.After;
 import org.junit.Test;
@@ -24,8 +26,8 @@ import com.sun.net.httpserver.HttpServer;
  * configuration through {@code feature:install passerelle-cluster}. A route added, edited and removed on A serves
  * (or stops serving) on B within 10 s; a member drained from B's shell is drained on A; HTTP and a WebSocket pass
  * through every node; a member A's health check finds dead is out on B, which does not check it ({@code share.health}); with C killed (SIGKILL), A and B serve and agree on a change; C restarted comes back to the
- * same configuration. Throughout, every socket the cluster engines listen on is bound to 127.0.0.1 and no JVM of
- * the three has a UDP socket (no multicast), as {@code ss} shows.
+ * same configuration. Twice, every socket of the cluster engines (listening or connected) is on 127.0.0.1 at both
+ * ends and no JVM of the three has a UDP socket (no multicast), as {@code ss} shows.
  */
 public class ClusterIT {
 
@@ -212,24 +214,51 @@ public class ClusterIT {
     }
 
     /**
-     * {@code ss}: the sockets the three JVMs listen on at their cluster ports are bound to 127.0.0.1, and none of
-     * the three has a UDP socket.
+     * {@code ss}: every TCP socket of the three JVMs that has a cluster port at either end (the engines'
+     * listening sockets and their connections to each other) is bound to and connected to 127.0.0.1 only, each
+     * engine listens once, and none of the three JVMs has a UDP socket (no multicast).
      */
     private void assertLoopbackOnly() throws Exception {
-        String tcp = Distribution.exec(Path.of("."), Duration.ofSeconds(30), "ss", "-Htlnp");
+        String tcp = Distribution.exec(Path.of("."), Duration.ofSeconds(30), "ss", "-Htanp");
         String udp = Distribution.exec(Path.of("."), Duration.ofSeconds(30), "ss", "-Hualnp");
+        List<Integer> clusterPorts = nodes.stream().map(n -> n.clusterPort).toList();
+        Pattern endpoint = Pattern.compile("(\\S+):(\\d+)");
         for (Node n : nodes) {
             if (n.home == null || n.status() != 0) {
                 continue;
             }
             String pid = "pid=" + n.pid() + ",";
-            List<String> listening = tcp.lines().filter(l -> l.contains(pid)).toList();
-            List<String> engine = listening.stream().filter(l -> l.matches(".*[:\\]]" + n.clusterPort + "\\s.*")).toList();
-            assertEquals(n.name + "'s cluster engine listens once:\n" + tcp, 1, engine.size());
-            assertTrue(n.name + "'s engine is on 127.0.0.1: " + engine, engine.get(0).matches(".*\\s(\\[::ffff:)?127\\.0\\.0\\.1\\]?:"
-                    + n.clusterPort + "\\s.*"));
+            int listening = 0;
+            int engineSockets = 0;
+            for (String line : tcp.lines().filter(l -> l.contains(pid)).toList()) {
+                String[] cells = line.trim().split("\\s+");
+                // State Recv-Q Send-Q Local Peer Process
+                Matcher local = endpoint.matcher(cells[3]);
+                Matcher peer = endpoint.matcher(cells[4]);
+                if (!local.matches()) {
+                    continue;
+                }
+                boolean connected = peer.matches(); // a listening socket's peer is "*"
+                boolean engine = clusterPorts.contains(Integer.parseInt(local.group(2)))
+                        || (connected && clusterPorts.contains(Integer.parseInt(peer.group(2))));
+                if (!engine) {
+                    continue;
+                }
+                engineSockets++;
+                if (cells[0].equals("LISTEN") && Integer.parseInt(local.group(2)) == n.clusterPort) {
+                    listening++;
+                }
+                assertTrue(n.name + ": a cluster socket off loopback: " + line, loopback(local.group(1))
+                        && (!connected || loopback(peer.group(1))));
+            }
+            assertEquals(n.name + "'s cluster engine listens once:\n" + tcp, 1, listening);
+            assertTrue(n.name + "'s engine talks to the others:\n" + tcp, engineSockets > 1);
             assertTrue(n.name + " has no UDP socket:\n" + udp, udp.lines().noneMatch(l -> l.contains(pid)));
         }
+    }
+
+    private static boolean loopback(String address) {
+        return address.equals("127.0.0.1") || address.equals("[::ffff:127.0.0.1]");
     }
 
     private HttpServer backend(String name) throws IOException {
