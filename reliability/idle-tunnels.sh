@@ -7,8 +7,9 @@
 # proxy:routes' tunnel count are printed while they are open.
 #
 #   reliability/idle-tunnels.sh [HOLD]          default: hold 30 s
-#   HISTOGRAM=1 reliability/idle-tunnels.sh     also prints the 30 classes holding most of the live heap while
-#                                               the tunnels are open (jcmd GC.class_histogram)
+#   HISTOGRAM=1 reliability/idle-tunnels.sh     also prints what one tunnel holds, class by class: the live
+#                                               objects (jcmd GC.class_histogram) with the tunnels open less
+#                                               those at rest, divided by the tunnels (the 30 largest)
 set -euo pipefail
 hold="${1:-30}"
 source "$(dirname "$0")/common.sh"
@@ -18,6 +19,7 @@ rel_backends
 rel_proxy "$here/target/reliability/idle-tunnels" "$hard"
 base_fds="$(fds "$proxy_pid")"
 heap0="$(live_heap_kib "$proxy_pid")"
+[ -n "${HISTOGRAM:-}" ] && jcmd "$proxy_pid" GC.class_histogram > "$proxy_dir/histogram-rest.txt"
 target=$(( (hard - base_fds - 400) / 2 ))
 echo "proxy: limit $hard open files, $base_fds open at rest, live heap ${heap0} KiB; opening $target tunnels"
 out="$proxy_dir/wsbench.txt"
@@ -28,7 +30,12 @@ for _ in $(seq 1 240); do grep -q '^READY' "$out" && break; sleep 0.5; done
 sleep 2
 heap1="$(live_heap_kib "$proxy_pid")"
 if [ -n "${HISTOGRAM:-}" ]; then
-    jcmd "$proxy_pid" GC.class_histogram | head -33 | tee "$proxy_dir/histogram.txt"
+    jcmd "$proxy_pid" GC.class_histogram > "$proxy_dir/histogram-open.txt"
+    n="$(grep -c . <<< "$(seq 1 "$target")")"
+    awk -v n="$n" 'FNR == NR { if ($1 ~ /:$/) { rc[$4] = $2; rb[$4] = $3 } next }
+        $1 ~ /:$/ { printf "%8.2f %8.1f  %s\n", ($2 - rc[$4]) / n, ($3 - rb[$4]) / n, $4 }' \
+        "$proxy_dir/histogram-rest.txt" "$proxy_dir/histogram-open.txt" | sort -k2 -n -r | sed -n 1,30p \
+        | { echo "per tunnel: objects, bytes, class"; cat; }
 fi
 peak_fds="$(fds "$proxy_pid")"
 tunnels="$(shell 'proxy:routes bench-ws' | awk -F'|' '$1 ~ /bench-ws/ {gsub(/ /, "", $8); print $8}' || true)"

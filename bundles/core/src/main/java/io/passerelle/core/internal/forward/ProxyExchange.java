@@ -45,9 +45,10 @@ final class ProxyExchange implements ConnectListener, ResponseListener {
     private final ForwardSettings settings;
     private final long tunnelIdleMillis;
     private RequestHead backendHead;
-    private final String upgrade;
-    private final Endpoint endpoint;
-    private final String key;
+    /** These three are dropped too once a tunnel opens. */
+    private String upgrade;
+    private Endpoint endpoint;
+    private String key;
     private HttpClientConnection conn;
     private Tunnel tunnel;
     private boolean reused;
@@ -179,6 +180,9 @@ final class ProxyExchange implements ConnectListener, ResponseListener {
             c.listener(null);
             backendHead = null;
             target = null;
+            upgrade = null;
+            endpoint = null;
+            key = null;
             tunnel = front.tunnel(module.tunnels(), relayed, c.connection(), c.takeLeftover(), tunnelIdleMillis);
             if (module.closed()) {
                 // upgraded while its module stops: it ends as the module's other tunnels do

@@ -35,7 +35,9 @@ public final class HttpExchange implements RoutedExchange, Tunnel.Owner {
     private final long startMillis = System.currentTimeMillis();
     private final long startNanos = System.nanoTime();
     private RequestHead request;
-    private List<Runnable> completion;
+    /** The first completion task (most exchanges have one), then the others. */
+    private Runnable completion;
+    private List<Runnable> moreCompletion;
     private Route route;
     private Tunnel tunnel;
     /** The backend URL the exchange was forwarded to (a balancer's member), for the extended access log. */
@@ -87,9 +89,13 @@ public final class HttpExchange implements RoutedExchange, Tunnel.Owner {
             return;
         }
         if (completion == null) {
-            completion = new ArrayList<>(2);
+            completion = task;
+            return;
         }
-        completion.add(task);
+        if (moreCompletion == null) {
+            moreCompletion = new ArrayList<>(2);
+        }
+        moreCompletion.add(task);
     }
 
     @Override
@@ -222,10 +228,15 @@ public final class HttpExchange implements RoutedExchange, Tunnel.Owner {
                     tunnel != null);
         }
         if (completion != null) {
-            for (Runnable r : completion) {
-                SerialContext.run(r);
-            }
+            Runnable first = completion;
             completion = null;
+            SerialContext.run(first);
+            if (moreCompletion != null) {
+                for (Runnable r : moreCompletion) {
+                    SerialContext.run(r);
+                }
+                moreCompletion = null;
+            }
         }
         AccessLog log = conn.front().accessLog();
         if (log.enabled()) {
@@ -263,7 +274,8 @@ public final class HttpExchange implements RoutedExchange, Tunnel.Owner {
                 kept.add(f.name(), f.value());
             }
         }
-        return new RequestHead(h.method(), h.target(), h.path(), h.query(), h.version(), kept);
+        // the copy's array is as long as the fields kept (a new HttpFields has room for 16)
+        return new RequestHead(h.method(), h.target(), h.path(), h.query(), h.version(), kept.copy());
     }
 
     private static String shown(URI backend) {

@@ -43,7 +43,7 @@ final class HeaderLine {
                 throw new HttpParseException(badStatus, "control character in a header value");
             }
         }
-        into.add(new String(line, 0, colon, StandardCharsets.ISO_8859_1),
+        into.add(KnownNames.of(line, 0, colon),
                 new String(line, start, end - start, StandardCharsets.ISO_8859_1));
     }
 }

@@ -19,6 +19,9 @@ public final class PathNormalizer {
         if (rawPath.isEmpty() || rawPath.charAt(0) != '/') {
             throw new HttpParseException(400, "path does not start with /");
         }
+        if (plain(rawPath)) {
+            return resolveDots(rawPath); // the path itself when it has no dot-segment nor empty segment
+        }
         StringBuilder decoded = new StringBuilder(rawPath.length());
         for (int i = 0; i < rawPath.length(); i++) {
             char c = rawPath.charAt(i);
@@ -53,6 +56,17 @@ public final class PathNormalizer {
             }
         }
         return resolveDots(decoded);
+    }
+
+    /** Whether the loop of {@link #normalize} would copy the path as it is: no '%', '#' or control character. */
+    private static boolean plain(String rawPath) {
+        for (int i = 0, n = rawPath.length(); i < n; i++) {
+            char c = rawPath.charAt(i);
+            if (c == '%' || c == '#' || c < 0x20 || c == 0x7f) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether a normalised path holds an encoded slash or backslash ({@code %2F}, {@code %5C}, any case). */

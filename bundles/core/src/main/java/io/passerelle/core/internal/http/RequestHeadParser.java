@@ -111,9 +111,9 @@ public final class RequestHeadParser {
         if (sp2 == sp1 + 1 || sp2 == length) {
             throw new HttpParseException(400, "malformed request line");
         }
-        method = new String(line, 0, sp1, StandardCharsets.ISO_8859_1);
+        method = KnownNames.of(line, 0, sp1);
         target = new String(line, sp1 + 1, sp2 - sp1 - 1, StandardCharsets.ISO_8859_1);
-        String v = new String(line, sp2 + 1, length - sp2 - 1, StandardCharsets.ISO_8859_1);
+        String v = KnownNames.of(line, sp2 + 1, length - sp2 - 1);
         if (v.equals("HTTP/1.1") || v.equals("HTTP/1.0")) {
             version = v;
         } else if (v.length() == 8 && v.startsWith("HTTP/") && Character.isDigit(v.charAt(5)) && v.charAt(6) == '.'

@@ -32,7 +32,8 @@ public final class Connection {
     static final AttributeKey KEY = new AttributeKey(Connection.class, "connection");
 
     private final IoSession session;
-    private final String peer;
+    /** The backend it was opened to (its {@code key()} is what logs call it), or null for a client. */
+    private final Endpoint to;
     private volatile SerialContext ctx;
     private volatile Protocol protocol;
     private volatile Runnable onCloseWhileParked;
@@ -41,10 +42,10 @@ public final class Connection {
     private Runnable drainTask;
     private Runnable finWhenFlushed;
 
-    /** @param peer what logs call the other end: the backend's {@code host:port}, or null for a client */
-    Connection(IoSession session, String peer, SerialContext ctx, Protocol protocol) {
+    /** @param to the backend it was opened to, or null for a client */
+    Connection(IoSession session, Endpoint to, SerialContext ctx, Protocol protocol) {
         this.session = session;
-        this.peer = peer;
+        this.to = to;
         this.ctx = ctx;
         this.protocol = protocol;
         session.setAttribute(KEY, this);
@@ -330,7 +331,7 @@ public final class Connection {
 
     /** The backend's {@code host:port} (with {@code +tls}) for a backend connection, else the client's address. */
     public String peer() {
-        return peer != null ? peer : String.valueOf(session.getRemoteAddress());
+        return to != null ? to.key() : String.valueOf(session.getRemoteAddress());
     }
 
     @Override

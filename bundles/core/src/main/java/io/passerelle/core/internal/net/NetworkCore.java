@@ -214,7 +214,7 @@ public final class NetworkCore {
         ProcessorPool.Processor p = processors.processor(affinity >= 0 ? affinity : processors.nextIndex());
         Connection[] made = new Connection[1];
         IoSessionInitializer<ConnectFuture> init = (session, f) -> {
-            made[0] = new Connection(session, to.key(), ctx, NOT_YET);
+            made[0] = new Connection(session, to, ctx, NOT_YET);
             if (context != null) {
                 session.setAttribute(TransportHandler.TLS, new BackendTlsFilter(context, address.getHostString(),
                         to.tls().verify()));
