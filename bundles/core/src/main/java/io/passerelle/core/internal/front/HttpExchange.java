@@ -30,14 +30,14 @@ public final class HttpExchange implements RoutedExchange, Tunnel.Owner {
     /** The head as the client sent it, for the access log. */
     private RequestHead sent;
     private final boolean keepAlive;
-    private final RequestBody body;
+    /** Once a tunnel opens with the body read (an upgrade's is empty), the shared {@link RequestBody#NONE}. */
+    private RequestBody body;
     private final ResponseWriter response;
     private final long startMillis = System.currentTimeMillis();
     private final long startNanos = System.nanoTime();
     private RequestHead request;
-    /** The first completion task (most exchanges have one), then the others. */
-    private Runnable completion;
-    private List<Runnable> moreCompletion;
+    /** The completion task (most exchanges have one), or a list of them. */
+    private Object completion;
     private Route route;
     private Tunnel tunnel;
     /** The backend URL the exchange was forwarded to (a balancer's member), for the extended access log. */
@@ -90,12 +90,16 @@ public final class HttpExchange implements RoutedExchange, Tunnel.Owner {
         }
         if (completion == null) {
             completion = task;
-            return;
+        } else if (completion instanceof Runnable first) {
+            List<Runnable> all = new ArrayList<>(4);
+            all.add(first);
+            all.add(task);
+            completion = all;
+        } else {
+            @SuppressWarnings("unchecked")
+            List<Runnable> all = (List<Runnable>) completion;
+            all.add(task);
         }
-        if (moreCompletion == null) {
-            moreCompletion = new ArrayList<>(2);
-        }
-        moreCompletion.add(task);
     }
 
     @Override
@@ -158,6 +162,9 @@ public final class HttpExchange implements RoutedExchange, Tunnel.Owner {
         AccessLog log = conn.front().accessLog();
         backendShown = this.backend != null && log.enabled() && log.extended() ? shown(this.backend) : null;
         this.backend = null;
+        if (body.ended()) {
+            body = RequestBody.NONE;
+        }
         RequestHead kept = forTunnel(sent);
         request = request == sent ? kept : forTunnel(request);
         sent = kept;
@@ -227,15 +234,15 @@ public final class HttpExchange implements RoutedExchange, Tunnel.Owner {
             route.stats().exchangeEnded(status, System.nanoTime() - startNanos, bytesFromClient(), bytesToClient(),
                     tunnel != null);
         }
-        if (completion != null) {
-            Runnable first = completion;
-            completion = null;
-            SerialContext.run(first);
-            if (moreCompletion != null) {
-                for (Runnable r : moreCompletion) {
-                    SerialContext.run(r);
-                }
-                moreCompletion = null;
+        Object tasks = completion;
+        completion = null;
+        if (tasks instanceof Runnable one) {
+            SerialContext.run(one);
+        } else if (tasks != null) {
+            @SuppressWarnings("unchecked")
+            List<Runnable> all = (List<Runnable>) tasks;
+            for (Runnable r : all) {
+                SerialContext.run(r);
             }
         }
         AccessLog log = conn.front().accessLog();

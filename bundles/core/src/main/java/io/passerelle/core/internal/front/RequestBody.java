@@ -28,7 +28,13 @@ final class RequestBody implements BodySource {
     private boolean failed;
     private long received;
 
-    RequestBody(FrontHandler conn, long length, boolean expectContinue) {
+    /**
+     * The body of an exchange that became a tunnel with its (empty) body read: nothing more to read, shared by
+     * every idle tunnel instead of one object each.
+     */
+    static final RequestBody NONE = new RequestBody(null, 0, false);
+
+        RequestBody(FrontHandler conn, long length, boolean expectContinue) {
         this.conn = conn;
         this.length = length;
         this.expectContinue = expectContinue;
@@ -52,6 +58,10 @@ final class RequestBody implements BodySource {
         if (receiver != null) {
             throw new IllegalStateException("body already started");
         }
+        if (this == NONE) {
+            r.onEnd();
+            return;
+        }
         receiver = r;
         if (ended) {
             r.onEnd();
@@ -65,13 +75,16 @@ final class RequestBody implements BodySource {
 
     @Override
     public void suspend() {
+        if (this == NONE) {
+            return;
+        }
         suspended = true;
         conn.updateRead();
     }
 
     @Override
     public void resume() {
-        if (suspended) {
+        if (suspended && this != NONE) {
             suspended = false;
             conn.bodyWanted();
         }

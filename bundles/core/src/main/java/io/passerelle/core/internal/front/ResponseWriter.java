@@ -16,7 +16,8 @@ final class ResponseWriter implements ResponseSink {
 
     private final HttpExchange exchange;
     private final Connection conn;
-    private final MessageWriter out;
+    /** Made with the head: an exchange that becomes a tunnel never has one. */
+    private MessageWriter out;
     private boolean committed;
     private boolean ended;
     private Mode mode;
@@ -27,7 +28,6 @@ final class ResponseWriter implements ResponseSink {
     ResponseWriter(HttpExchange exchange, Connection conn) {
         this.exchange = exchange;
         this.conn = conn;
-        this.out = new MessageWriter(conn::write);
     }
 
     @Override
@@ -37,6 +37,7 @@ final class ResponseWriter implements ResponseSink {
         }
         committed = true;
         status = head.status();
+        out = new MessageWriter(conn::write);
         HttpFields f = head.headers();
         boolean http10 = exchange.request().version().equals("HTTP/1.0");
         if (exchange.request().isHead() || status < 200 || status == 204 || status == 304) {
@@ -124,7 +125,9 @@ final class ResponseWriter implements ResponseSink {
 
     @Override
     public void abort() {
-        out.discard();
+        if (out != null) {
+            out.discard();
+        }
         ended = true;
         closeAfter = true;
         conn.close();
