@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -47,6 +48,7 @@ final class ClusterNode implements ClusterMembership {
     /** Shared health-check verdicts, when share.health is on (else null). */
     private final HealthShare health;
     private volatile HazelcastInstance instance;
+    private volatile boolean stopped;
 
     ClusterNode(ClusterSettings settings, Path etc, Path data) {
         this.settings = settings;
@@ -57,7 +59,7 @@ final class ClusterNode implements ClusterMembership {
             t.setDaemon(true);
             return t;
         });
-        this.health = settings.shareHealth() ? new HealthShare(settings.nodeName(), thread) : null;
+        this.health = settings.shareHealth() ? new HealthShare(settings.nodeName(), this::post) : null;
     }
 
     /** The shared verdicts to register as {@link io.passerelle.api.SharedHealth}, or null when not shared. */
@@ -70,12 +72,28 @@ final class ClusterNode implements ClusterMembership {
         thread.execute(this::join);
     }
 
+    /** Runs a task on the node's thread; once the node stops, nothing more runs (an engine event may still come). */
+    private void post(Runnable task) {
+        try {
+            thread.execute(task);
+        } catch (RejectedExecutionException stopping) {
+            // the node is stopping: the change is left to the next start's reconciliation
+        }
+    }
+
     private void join() {
         try {
             instance = Hazelcast.newHazelcastInstance(engineConfig(settings));
         } catch (RuntimeException e) {
             LOG.error("Cluster engine of node {} did not start on {} ({}): this node serves alone with its own files",
                     settings.nodeName(), settings.address(), e.toString());
+            return;
+        }
+        if (stopped) {
+            // stopped while the engine was starting: it does not outlive the node
+            HazelcastInstance i = instance;
+            instance = null;
+            i.shutdown();
             return;
         }
         IMap<String, String> map = instance.getMap(CONFIG_MAP);
@@ -95,7 +113,7 @@ final class ClusterNode implements ClusterMembership {
             if (e.getState() == LifecycleEvent.LifecycleState.MERGED) {
                 LOG.info("Node {} is back in cluster {}: bringing the configuration in step",
                         settings.nodeName(), settings.clusterName());
-                thread.execute(() -> {
+                post(() -> {
                     sync.reconcile(shared);
                     if (health != null) {
                         health.republish();
@@ -118,7 +136,9 @@ final class ClusterNode implements ClusterMembership {
         try {
             sync.scan();
         } catch (RuntimeException e) {
-            LOG.warn("Looking at etc/ for changed files failed: {}", e.toString());
+            if (!stopped) {
+                LOG.warn("Looking at etc/ for changed files failed: {}", e.toString());
+            }
         }
     }
 
@@ -146,11 +166,13 @@ final class ClusterNode implements ClusterMembership {
         private void handle(EntryEvent<String, String> e) {
             String name = e.getKey();
             String value = e.getValue();
-            thread.execute(() -> {
+            post(() -> {
                 try {
                     sync.remote(name, value);
                 } catch (RuntimeException ex) {
-                    LOG.warn("Taking {} from the cluster failed: {}", name, ex.toString());
+                    if (!stopped) {
+                        LOG.warn("Taking {} from the cluster failed: {}", name, ex.toString());
+                    }
                 }
             });
         }
@@ -158,16 +180,17 @@ final class ClusterNode implements ClusterMembership {
 
     /** Stops sharing and leaves the cluster; the files stay as they are. */
     void stop() {
+        stopped = true;
+        HazelcastInstance i = instance;
+        instance = null;
+        if (i != null) {
+            i.shutdown();
+        }
         thread.shutdownNow();
         try {
             thread.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-        HazelcastInstance i = instance;
-        instance = null;
-        if (i != null) {
-            i.shutdown();
         }
     }
 

@@ -140,7 +140,11 @@ final class ConfigSync {
                 names.add(name);
             }
         }
-        names.addAll(lastHashes.keySet());
+        for (String name : lastHashes.keySet()) {
+            if (dir.shared(name)) {
+                names.add(name); // a file removed here while away (not one local.files now keeps here)
+            }
+        }
         int gave = 0;
         int took = 0;
         known.clear();
