@@ -97,9 +97,12 @@ public final class BalancerRegistry implements BalancerControl {
 
     private void refreshSharedHealth() {
         SharedHealth shared = sharedHealth;
+        if (shared == null) {
+            return; // not shared: unbinding cleared what other nodes held down
+        }
         for (Balancer b : byPid.values()) {
             for (Member m : b.members()) {
-                String node = shared == null ? null : shared.heldDownBy(b.name(), m.spec().urlText());
+                String node = shared.heldDownBy(b.name(), m.spec().urlText());
                 String was = m.downOn();
                 if (!Objects.equals(node, was)) {
                     m.downOn(node);

@@ -88,6 +88,10 @@ public final class ClusterComponent {
                     + "a cluster", c.origin());
             return;
         }
+        if (!Files.isDirectory(Path.of(etc))) {
+            LOG.error("Invalid configuration {}: {} (karaf.etc) is not a directory; not in a cluster", c.origin(), etc);
+            return;
+        }
         deactivate();
         settings = next;
         Path state = Path.of(data, "passerelle-cluster");
@@ -101,8 +105,5 @@ public final class ClusterComponent {
                 next.nodeName(), next.clusterName(), next.address(), String.join(", ", next.members()),
                 next.localFiles().isEmpty() ? "none" : String.join(", ", next.localFiles()),
                 next.shareHealth() ? "shared" : "per node");
-        if (!Files.isDirectory(Path.of(etc))) {
-            LOG.error("Invalid configuration {}: {} is not a directory", c.origin(), etc);
-        }
     }
 }

@@ -266,8 +266,4 @@ final class ClusterNode implements ClusterMembership {
         }
         return out;
     }
-
-    ConfigSync sync() {
-        return sync;
-    }
 }

@@ -41,10 +41,6 @@ final class ConfigDir {
         this.local = List.copyOf(local);
     }
 
-    Path dir() {
-        return dir;
-    }
-
     /** Whether the file of this name travels between nodes. */
     boolean shared(String name) {
         if (name == null || !SHAREABLE.matcher(name).matches() || name.equals(OWN_FILE)) {

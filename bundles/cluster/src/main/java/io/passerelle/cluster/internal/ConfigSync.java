@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -76,22 +75,12 @@ final class ConfigSync {
     private final Map<String, String> settling = new HashMap<>();
     /** Files found gone once, published as removed when the next scan still misses them. */
     private final Set<String> vanishing = new HashSet<>();
-    private long published;
-    private long taken;
 
     ConfigSync(ConfigDir dir, String self, Path stateFile, LongSupplier clock) {
         this.dir = dir;
         this.self = self;
         this.stateFile = stateFile;
         this.clock = clock;
-    }
-
-    long published() {
-        return published;
-    }
-
-    long taken() {
-        return taken;
     }
 
     /**
@@ -232,7 +221,6 @@ final class ConfigSync {
     private void publish(String name, String text, long stamp) {
         remember(name, text);
         shared.put(name, new SharedFile(stamp, self, text).encode());
-        published++;
         LOG.info("Configuration file {} {}: given to the cluster", name, text == null ? "removed" : "changed");
     }
 
@@ -241,7 +229,6 @@ final class ConfigSync {
         settling.remove(name);
         vanishing.remove(name);
         dir.put(name, text);
-        taken++;
     }
 
     private void remember(String name, String text) {
@@ -294,10 +281,5 @@ final class ConfigSync {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** For tests: the files this node holds in step with the cluster. */
-    List<String> knownNames() {
-        return new ArrayList<>(new TreeSet<>(known.keySet()));
     }
 }

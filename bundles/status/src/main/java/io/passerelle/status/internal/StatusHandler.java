@@ -31,6 +31,9 @@ public final class StatusHandler implements SchemeHandler {
 
     private final ProxyStatus status;
     private volatile BalancerStatus balancers;
+    /** While passerelle-cluster is installed: which node this is, shown on the page and in the JSON. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
     private volatile ClusterMembership cluster;
 
     @Activate
@@ -47,19 +50,6 @@ public final class StatusHandler implements SchemeHandler {
     void unbindBalancers(BalancerStatus b) {
         if (balancers == b) {
             balancers = null;
-        }
-    }
-
-    /** While passerelle-cluster is installed: which node this is, shown on the page and in the JSON. */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void bindCluster(ClusterMembership c) {
-        cluster = c;
-    }
-
-    void unbindCluster(ClusterMembership c) {
-        if (cluster == c) {
-            cluster = null;
         }
     }
 
