@@ -1,7 +1,9 @@
 package io.passerelle.core.internal.net;
 
 import java.io.IOException;
+import java.net.Inet4Address;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
@@ -96,7 +98,7 @@ final class Dial implements Waiter {
     void start() {
         processor.dials.add(this);
         try {
-            channel = SocketChannel.open();
+            channel = socketFor(address);
             channel.configureBlocking(false);
             if (channel.connect(address)) {
                 established();
@@ -106,6 +108,15 @@ final class Dial implements Waiter {
         } catch (IOException | RuntimeException e) {
             fail(e, false);
         }
+    }
+
+    /**
+     * A socket of the address's own family: an IPv4 backend gets an IPv4 socket, not the JDK's default dual-stack
+     * IPv6 one (which costs a system call to make dual and the kernel's IPv6 layer on every packet and close).
+     */
+    static SocketChannel socketFor(InetSocketAddress address) throws IOException {
+        return address.getAddress() instanceof Inet4Address ? SocketChannel.open(StandardProtocolFamily.INET)
+                : SocketChannel.open();
     }
 
     @Override

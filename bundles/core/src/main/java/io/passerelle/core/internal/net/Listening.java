@@ -1,7 +1,9 @@
 package io.passerelle.core.internal.net;
 
 import java.io.IOException;
+import java.net.Inet4Address;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
@@ -49,7 +51,11 @@ public final class Listening {
         this.pool = pool;
         this.service = service;
         this.keys = new SelectionKey[pool.size()];
-        ServerSocketChannel s = ServerSocketChannel.open();
+        // an IPv4 address gets an IPv4 socket, whose connections are IPv4 sockets (not the JDK's dual-stack IPv6
+        // ones, which cost the kernel's IPv6 layer on every packet and close); the wildcard 0.0.0.0 keeps the
+        // dual-stack socket, which the JDK binds to :: and so also accepts IPv6 connections, as it always did
+        ServerSocketChannel s = at.getAddress() instanceof Inet4Address a4 && !a4.isAnyLocalAddress()
+                ? ServerSocketChannel.open(StandardProtocolFamily.INET) : ServerSocketChannel.open();
         try {
             s.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             s.bind(at, 1024);

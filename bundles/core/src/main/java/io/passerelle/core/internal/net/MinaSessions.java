@@ -3,6 +3,7 @@ package io.passerelle.core.internal.net;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 
 import org.apache.mina.core.future.IoFuture;
@@ -19,13 +20,15 @@ import org.apache.mina.transport.socket.nio.NioSession;
  * ({@code NioSocketSession}, package-private in MINA 2.2) and the service's set-up of it
  * ({@code AbstractIoService.initSession}, protected final: attribute map, write queue, connect future, the
  * initializer). MINA offers no public way to hand it a socket, so both are reached once, by method handles; the
- * session made is exactly the one MINA would make. Found when the class loads: a MINA without them stops the
- * core from starting, loudly, rather than failing later.
+ * session made is exactly the one MINA would make. A session's selection key is reached the same way (to close
+ * its socket once the selector has let go of it: {@link ProcessorPool.Processor#destroy}). Found when the class
+ * loads: a MINA without them stops the core from starting, loudly, rather than failing later.
  */
 final class MinaSessions {
 
     private static final MethodHandle NEW_SESSION;
     private static final MethodHandle INIT_SESSION;
+    private static final MethodHandle SELECTION_KEY;
 
     static {
         try {
@@ -37,12 +40,25 @@ final class MinaSessions {
             INIT_SESSION = MethodHandles.privateLookupIn(AbstractIoService.class, MethodHandles.lookup())
                     .findVirtual(AbstractIoService.class, "initSession", MethodType.methodType(void.class,
                             IoSession.class, IoFuture.class, IoSessionInitializer.class));
+            SELECTION_KEY = MethodHandles.privateLookupIn(NioSession.class, MethodHandles.lookup())
+                    .findVirtual(NioSession.class, "getSelectionKey", MethodType.methodType(SelectionKey.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
     private MinaSessions() {
+    }
+
+    /** The key of a session on its processor's selector (package-private in MINA 2.2), or null before it has one. */
+    static SelectionKey keyOf(NioSession session) {
+        try {
+            return (SelectionKey) SELECTION_KEY.invokeExact(session);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
     }
 
     /**

@@ -58,6 +58,8 @@ final class ProcessorPool implements IoProcessor<NioSession> {
         private boolean selfWoken;
         /** The buffer of the read event whose last read came back short of filling it (I/O thread only). */
         private IoBuffer drained;
+        /** Sockets of sessions destroyed whose keys the selector has yet to let go of (I/O thread only). */
+        private final List<SocketChannel> closing = new ArrayList<>();
         /** Where reads land before MINA's heap buffer (I/O thread only); as large as MINA's largest read buffer. */
         private final IoBuffer direct = IoBuffer.wrap(ByteBuffer.allocateDirect(65536));
 
@@ -105,6 +107,7 @@ final class ProcessorPool implements IoProcessor<NioSession> {
             } catch (IOException e) {
                 LOG.debug("selectNow: {}", e.getMessage());
             }
+            closeDeregistered();
         }
 
         /**
@@ -166,16 +169,53 @@ final class ProcessorPool implements IoProcessor<NioSession> {
             }
             long wait = dials.expire(timeout);
             // a task may have selected keys already (flushCancelled): they are served now
-            if (selfWoken || !selector.selectedKeys().isEmpty()) {
+            boolean ready = selfWoken || !selector.selectedKeys().isEmpty();
+            if (ready || !closing.isEmpty()) {
                 selfWoken = false;
+                int n;
                 selectorLock.readLock().lock();
                 try {
-                    return Math.max(selector.selectNow(), selector.selectedKeys().size());
+                    n = Math.max(selector.selectNow(), selector.selectedKeys().size());
                 } finally {
                     selectorLock.readLock().unlock();
                 }
+                closeDeregistered();
+                if (ready || n > 0) {
+                    return n;
+                }
             }
             return super.select(wait);
+        }
+
+        /**
+         * Closes the socket of a session MINA destroys once the selector has let go of its key (at the next select,
+         * before anything else is read or written), rather than at once. The JDK closes a socket still registered
+         * with a selector in two steps: it reads SO_LINGER and shuts the output down at once (two system calls),
+         * and closes the descriptor when the key is gone. A socket no longer registered is closed by one call, which
+         * sends the FIN as the shutdown would have; nothing is written to it in between (MINA failed its write
+         * queue when it destroyed the session). A processor being disposed closes at once, as MINA does.
+         */
+        @Override
+        protected void destroy(NioSession session) throws Exception {
+            SelectionKey key = MinaSessions.keyOf(session);
+            if (key == null || !inLoop() || isDisposing() || !(key.channel() instanceof SocketChannel ch) || !ch.isOpen()) {
+                super.destroy(session);
+                return;
+            }
+            key.cancel();
+            closing.add(ch);
+        }
+
+        /** Closes the sockets of {@link #destroy} (after a select has deregistered their keys). */
+        private void closeDeregistered() {
+            for (SocketChannel ch : closing) {
+                try {
+                    ch.close();
+                } catch (IOException e) {
+                    LOG.debug("Closing a socket: {}", e.getMessage());
+                }
+            }
+            closing.clear();
         }
 
         /** Runs the waiters whose keys were selected and leaves MINA the sessions. */
@@ -239,6 +279,7 @@ final class ProcessorPool implements IoProcessor<NioSession> {
                 k.cancel();
             });
             selector.selectNow(); // the cancelled keys leave the old selector before MINA walks its keys
+            closeDeregistered();
             super.registerNewSelector();
             for (Map.Entry<SelectionKey, Waiter> e : waiters.entrySet()) {
                 SelectableChannel c = e.getKey().channel();
