@@ -122,6 +122,11 @@ final class Dial implements Waiter {
     @Override
     public void ready(SelectionKey k) {
         key = k;
+        if (session != null) {
+            // readable before MINA has taken the key over (its session is registered after the next select): the
+            // selector is level-triggered, so the session's first read event comes once it has
+            return;
+        }
         try {
             if (!channel.finishConnect()) {
                 return;
@@ -131,7 +136,9 @@ final class Dial implements Waiter {
             return;
         }
         // the key stays: MINA registers the session's channel on this selector again, which takes this key over
-        k.interestOps(0);
+        // with read interest. Read interest now: no interest at all would take the socket out of epoll and MINA's
+        // registration would put it back (two system calls where one changes the events)
+        k.interestOps(SelectionKey.OP_READ);
         established();
     }
 
