@@ -5,6 +5,7 @@
 # the same minutes (the rule for a redesign: benchmark ratios before and after in one run).
 #
 #   bench/compare.sh BEFORE_ASSEMBLY [SCENARIOS] [REPS]
+#   PEERS= bench/compare.sh ...          (the two builds alone, no peer between their runs)
 #   e.g. git worktree add /tmp/before HEAD~1 && (cd /tmp/before && mvn -q -DskipTests install)
 #        bench/compare.sh /tmp/before/karaf-assembly/target/assembly http-small,ws-echo,ws-handshake 3
 #
@@ -45,7 +46,7 @@ done
 
 stamp="$(date +%Y%m%d-%H%M%S)"
 for i in $(seq 1 "$reps"); do
-    for peer in ${PEERS:-nginx}; do
+    for peer in ${PEERS-nginx}; do
         "$shared/run.sh" "$scenarios" --proxy "$peer" --out "$BENCH_RESULTS/compare-$stamp.jsonl"
     done
     # the two builds take turns going first
