@@ -40,6 +40,7 @@ public final class Dispatcher {
     private final Map<RequestHook, Integer> hookOrder = new ConcurrentHashMap<>();
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
     private volatile RequestHook[] hooks = new RequestHook[0];
+    private final Urls urls = new Urls();
 
     @Activate
     public Dispatcher(@Reference RouteTable table) {
@@ -177,7 +178,7 @@ public final class Dispatcher {
                 ex.response().error(404);
                 return;
             }
-            URI url = Urls.withQuery(mapped, req.query());
+            URI url = urls.withQuery(mapped, req.query());
             if (url == null) {
                 ex.response().error(400);
                 return;
