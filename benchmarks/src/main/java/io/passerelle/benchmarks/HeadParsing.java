@@ -40,7 +40,7 @@ import io.passerelle.core.internal.http.ResponseHeadParser;
 public class HeadParsing {
 
     /** What a current Firefox sends for a same-origin navigation, with a session cookie. */
-    static final String REQUEST = String.join("\r\n",
+    public static final String REQUEST = String.join("\r\n",
             "GET /api/v2/orders/1234/items?expand=product&currency=EUR HTTP/1.1",
             "Host: shop.example.com",
             "User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
@@ -55,7 +55,7 @@ public class HeadParsing {
             "Sec-Fetch-Mode: navigate") + "\r\n\r\n";
 
     /** What an httpd backend answers to it. */
-    static final String RESPONSE = String.join("\r\n",
+    public static final String RESPONSE = String.join("\r\n",
             "HTTP/1.1 200 OK",
             "Date: Tue, 03 Dec 2024 10:15:30 GMT",
             "Server: Apache/2.4.62 (Unix)",

@@ -49,7 +49,7 @@ public final class HttpFields implements Iterable<HttpFields.Field> {
         int w = 0;
         for (int r = 0; r < n; r++) {
             Field f = fields.get(r);
-            if (!f.name.equalsIgnoreCase(name)) {
+            if (!same(f.name, name)) {
                 if (w != r) {
                     fields.set(w, f);
                 }
@@ -63,6 +63,29 @@ public final class HttpFields implements Iterable<HttpFields.Field> {
         return true;
     }
 
+    /**
+     * Whether two field names are the same, ignoring case: {@link String#equalsIgnoreCase}, with the common
+     * answers first (the same string: the parser shares the strings of common names; different first ASCII
+     * letters: most pairs of the same length), since a head's every look-up compares a name with each field's.
+     */
+    private static boolean same(String a, String b) {
+        if (a == b) {
+            return true;
+        }
+        int n = a.length();
+        if (b == null || n != b.length()) {
+            return false;
+        }
+        if (n > 0) {
+            char x = a.charAt(0);
+            char y = b.charAt(0);
+            if (x != y && (x | y) < 0x80 && ((x | 0x20) != (y | 0x20) || (x | 0x20) < 'a' || (x | 0x20) > 'z')) {
+                return false;
+            }
+        }
+        return a.equalsIgnoreCase(b);
+    }
+
     /** Removes every field whose name satisfies the predicate; returns whether one was removed. */
     public boolean removeIf(java.util.function.Predicate<String> name) {
         return fields.removeIf(f -> name.test(f.name));
@@ -72,7 +95,7 @@ public final class HttpFields implements Iterable<HttpFields.Field> {
     public String get(String name) {
         for (int i = 0, n = fields.size(); i < n; i++) {
             Field f = fields.get(i);
-            if (f.name.equalsIgnoreCase(name)) {
+            if (same(f.name, name)) {
                 return f.value;
             }
         }
@@ -82,7 +105,7 @@ public final class HttpFields implements Iterable<HttpFields.Field> {
     public List<String> getAll(String name) {
         List<String> all = new ArrayList<>(2);
         for (Field f : fields) {
-            if (f.name.equalsIgnoreCase(name)) {
+            if (same(f.name, name)) {
                 all.add(f.value);
             }
         }
@@ -100,7 +123,7 @@ public final class HttpFields implements Iterable<HttpFields.Field> {
     public boolean containsToken(String name, String token) {
         for (int i = 0, n = fields.size(); i < n; i++) {
             Field f = fields.get(i);
-            if (f.name.equalsIgnoreCase(name) && listContains(f.value, token)) {
+            if (same(f.name, name) && listContains(f.value, token)) {
                 return true;
             }
         }
@@ -135,7 +158,7 @@ public final class HttpFields implements Iterable<HttpFields.Field> {
     public List<String> tokens(String name) {
         List<String> tokens = new ArrayList<>(2);
         for (Field f : fields) {
-            if (f.name.equalsIgnoreCase(name)) {
+            if (same(f.name, name)) {
                 for (String part : f.value.split(",")) {
                     String t = part.trim();
                     if (!t.isEmpty()) {

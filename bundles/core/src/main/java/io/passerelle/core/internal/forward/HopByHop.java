@@ -8,9 +8,6 @@ import io.passerelle.api.HttpFields;
 /** Removes hop-by-hop fields (RFC 9110 §7.6.1): the fixed ones and those the Connection field names. */
 final class HopByHop {
 
-    private static final List<String> FIXED = List.of("Connection", "Keep-Alive", "Proxy-Connection", "TE", "Trailer",
-            "Transfer-Encoding", "Upgrade", "Proxy-Authenticate", "Proxy-Authorization");
-
     private HopByHop() {
     }
 
@@ -19,12 +16,20 @@ final class HopByHop {
         f.removeIf(name -> isFixed(name) || (!named.isEmpty() && named.contains(name.toLowerCase(Locale.ROOT))));
     }
 
-    private static boolean isFixed(String name) {
-        for (int i = 0, n = FIXED.size(); i < n; i++) {
-            if (FIXED.get(i).equalsIgnoreCase(name)) {
-                return true;
-            }
+    /** One of the fixed names, ignoring case; the first letter picks the few candidates (a name per field). */
+    static boolean isFixed(String name) {
+        if (name.isEmpty()) {
+            return false;
         }
-        return false;
+        return switch (name.charAt(0) | 0x20) {
+            case 'c' -> name.equalsIgnoreCase("Connection");
+            case 'k', '\u212A' -> name.equalsIgnoreCase("Keep-Alive"); // U+212A, the Kelvin sign, is a k to it
+            case 'p' -> name.equalsIgnoreCase("Proxy-Connection") || name.equalsIgnoreCase("Proxy-Authenticate")
+                    || name.equalsIgnoreCase("Proxy-Authorization");
+            case 't' -> name.equalsIgnoreCase("TE") || name.equalsIgnoreCase("Trailer")
+                    || name.equalsIgnoreCase("Transfer-Encoding");
+            case 'u' -> name.equalsIgnoreCase("Upgrade");
+            default -> false;
+        };
     }
 }
