@@ -143,8 +143,10 @@ final class FrontHandler implements Protocol {
     public void onInputClosed() {
         inputClosed = true;
         if (exchange == null) {
+            // between requests, the last response may still be queued (its exchange ends once the response is
+            // handed to the connection, before the I/O thread writes it): it goes out before the FIN
             closing = true;
-            conn.close();
+            conn.closeWhenFlushed();
         } else if (!exchange.body().ended()) {
             exchange.body().clientGone();
         }
@@ -203,7 +205,7 @@ final class FrontHandler implements Protocol {
         draining = true;
         if (exchange == null) {
             closing = true;
-            conn.close();
+            conn.closeWhenFlushed(); // the last response first (see onInputClosed); the stop's deadline closes it anyway
         }
     }
 
