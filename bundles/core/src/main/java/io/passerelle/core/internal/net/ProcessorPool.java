@@ -39,8 +39,6 @@ import org.slf4j.LoggerFactory;
 final class ProcessorPool implements IoProcessor<NioSession> {
 
     static final AttributeKey AFFINITY = new AttributeKey(ProcessorPool.class, "affinity");
-    /** Set on a session whose peer ended its output (a read found the end of the stream). */
-    static final AttributeKey INPUT_ENDED = new AttributeKey(ProcessorPool.class, "inputEnded");
     private static final Logger LOG = LoggerFactory.getLogger(ProcessorPool.class);
 
     /**
@@ -195,15 +193,17 @@ final class ProcessorPool implements IoProcessor<NioSession> {
          * with a selector in two steps: it reads SO_LINGER and shuts the output down at once (two system calls),
          * and closes the descriptor when the key is gone. A socket no longer registered is closed by one call, which
          * sends the FIN as the shutdown would have; nothing is written to it in between (MINA failed its write
-         * queue when it destroyed the session). Only a socket whose peer has ended its output (read to its end, so
-         * no unread byte is left) is closed so: closing a socket with unread input sends a reset, which can reach
-         * the peer before what was last written to it (an error page, a TLS alert), where the JDK's shutdown sends
-         * a FIN first. A processor being disposed closes at once, as MINA does.
+         * queue when it destroyed the session). Only a socket whose peer has ended its output (its connection's
+         * {@link Connection#inputClosed()}: read to its end, so no unread byte is left) is closed so: closing a
+         * socket with unread input sends a reset, which can reach the peer before what was last written to it (an
+         * error page, a TLS alert), where the JDK's shutdown sends a FIN first. A processor being disposed closes
+         * at once, as MINA does.
          */
         @Override
         protected void destroy(NioSession session) throws Exception {
             SelectionKey key = MinaSessions.keyOf(session);
-            if (key == null || !inLoop() || isDisposing() || !session.containsAttribute(INPUT_ENDED)
+            Connection c = Connection.of(session);
+            if (key == null || !inLoop() || isDisposing() || c == null || !c.inputClosed()
                     || !(key.channel() instanceof SocketChannel ch) || !ch.isOpen()) {
                 super.destroy(session);
                 return;
@@ -310,9 +310,6 @@ final class ProcessorPool implements IoProcessor<NioSession> {
             }
             int n = readThroughDirect(session, buf);
             drained = n > 0 && buf.hasRemaining() ? buf : null;
-            if (n < 0) {
-                session.setAttribute(INPUT_ENDED, Boolean.TRUE);
-            }
             return n;
         }
 
